@@ -1,0 +1,56 @@
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+
+/** The options every AWS SDK v3 client constructor accepts that Atrium controls. */
+export interface AwsClientOptions {
+  region: string;
+  credentials: AwsCredentialIdentityProvider;
+  requestHandler: NodeHttpHandler;
+  endpoint?: string;
+  disableHostPrefix?: boolean;
+  maxAttempts?: number;
+}
+
+export interface AwsClientOverrides {
+  /** A custom endpoint (a VPC endpoint, or a local stand-in in tests). */
+  endpoint?: string | null;
+  /** Needed for HealthImaging against a custom endpoint: its SDK prefixes `runtime-` to the host. */
+  disableHostPrefix?: boolean;
+  maxAttempts?: number;
+}
+
+export interface AwsClientFactoryDeps {
+  region: () => string;
+  /** Identity Center role credentials once signed in; the default chain otherwise. */
+  credentials?: () => AwsCredentialIdentityProvider;
+  /** Electron swaps in a handler on its network stack (system proxy, PAC, OS trust store). */
+  requestHandler?: () => NodeHttpHandler;
+}
+
+/**
+ * The one place AWS clients come from, so every client gets the same region, credentials and
+ * network stack, and credentials never have to be threaded through feature code.
+ */
+export class AwsClientFactory {
+  private handler: NodeHttpHandler | undefined;
+
+  constructor(private readonly deps: AwsClientFactoryDeps) {}
+
+  create<C>(Client: new (options: AwsClientOptions) => C, overrides: AwsClientOverrides = {}): C {
+    const options: AwsClientOptions = {
+      region: this.deps.region(),
+      credentials: this.deps.credentials?.() ?? fromNodeProviderChain(),
+      requestHandler: this.sharedHandler(),
+    };
+    if (overrides.endpoint) options.endpoint = overrides.endpoint;
+    if (overrides.disableHostPrefix) options.disableHostPrefix = true;
+    if (overrides.maxAttempts !== undefined) options.maxAttempts = overrides.maxAttempts;
+    return new Client(options);
+  }
+
+  private sharedHandler(): NodeHttpHandler {
+    this.handler ??= this.deps.requestHandler?.() ?? new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 });
+    return this.handler;
+  }
+}

@@ -1,0 +1,37 @@
+import { platform } from 'node:os';
+import { HandlerRegistry } from './ipc/handlerRegistry.js';
+import type { Services } from './services.js';
+
+/**
+ * Wires every contract method to its service. Electron and the host both call this; each
+ * capability adds its handlers here, so the registry is complete in every mode.
+ */
+export function createHandlerRegistry(services: Services): HandlerRegistry {
+  const registry = new HandlerRegistry(services.log);
+
+  registry.register('app.info', () => ({
+    name: 'Atrium',
+    version: services.env.appVersion,
+    mode: services.env.mode === 'electron' ? 'electron' : 'host',
+    platform: platform(),
+    sealer: services.sealer.kind,
+    demo: services.settings.get('warehouse.kind') === 'local',
+  }));
+  registry.register('settings.get', () => services.settings.snapshot());
+  registry.register('settings.set', ({ key, value }) => services.settings.set(key, value));
+  registry.register('session.status', () => services.principal.status());
+  registry.register('status.summary', () => ({ pendingUploads: null, model: null }));
+
+  return registry;
+}
+
+/** Forwards service changes to the event bus; returns a function that stops forwarding. */
+export function connectServiceEvents(services: Services): () => void {
+  const stops = [
+    services.settings.onChange((snapshot) => services.events.emit('settings.changed', snapshot)),
+    services.principal.onChange((status) => services.events.emit('session.changed', status)),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}

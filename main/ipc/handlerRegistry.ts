@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import {
+  isMethodName,
+  methods,
+  type CallReply,
+  type MethodName,
+  type MethodOutput,
+} from '../../preload/contract.js';
+import type { Logger } from '../log/logger.js';
+import type { CallContext } from './callContext.js';
+import { CallError } from './callError.js';
+
+type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
+
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  context: CallContext,
+) => MethodOutput<M> | Promise<MethodOutput<M>>;
+
+/**
+ * Holds one handler per contract method. Every call is validated against the contract before its
+ * handler runs, and its result is checked on the way out, so neither side can drift from the contract.
+ */
+export class HandlerRegistry {
+  private readonly handlers = new Map<MethodName, Handler<MethodName>>();
+
+  constructor(private readonly log: Logger) {}
+
+  register<M extends MethodName>(method: M, handler: Handler<M>): void {
+    if (this.handlers.has(method)) throw new Error(`Handler for ${method} registered twice`);
+    this.handlers.set(method, handler as unknown as Handler<MethodName>);
+  }
+
+  /** Methods of the contract with no handler yet: a start-up check, and a test. */
+  missing(): MethodName[] {
+    return (Object.keys(methods) as MethodName[]).filter((m) => !this.handlers.has(m));
+  }
+
+  /** Runs a call from an untrusted caller. Never throws: failures come back as a reply. */
+  async invoke(method: unknown, rawInput: unknown, context: CallContext): Promise<CallReply> {
+    try {
+      return { ok: true, result: await this.dispatch(method, rawInput, context) };
+    } catch (error) {
+      if (error instanceof CallError) return { ok: false, error: error.toShape() };
+      this.log.error('handler.failed', { method: typeof method === 'string' ? method : '?', error });
+      return { ok: false, error: { code: 'internal', message: 'Something went wrong in Atrium; the details are in the log.' } };
+    }
+  }
+
+  private async dispatch(method: unknown, rawInput: unknown, context: CallContext): Promise<unknown> {
+    if (!isMethodName(method)) {
+      throw new CallError('unknown_method', `Unknown method ${JSON.stringify(String(method).slice(0, 80))}`);
+    }
+    const handler = this.handlers.get(method);
+    if (!handler) throw new CallError('unavailable', `${method} is not available in this build`);
+    const spec = methods[method];
+    const parsed = spec.input.safeParse(rawInput);
+    if (!parsed.success) {
+      throw new CallError(
+        'invalid_input',
+        `Invalid input for ${method}`,
+        parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      );
+    }
+    const result = await handler(parsed.data as ParsedInput<MethodName>, context);
+    const checked = spec.output.safeParse(result);
+    if (!checked.success) {
+      this.log.error('handler.bad_output', { method, issues: checked.error.issues.length });
+      throw new CallError('internal', `${method} produced a result outside the contract`);
+    }
+    return checked.data;
+  }
+}

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AwsClientFactory } from './aws/awsClientFactory.js';
+import { BinaryRoutes } from './binary/binaryRoutes.js';
+import { defaultPolicyPath, readPolicyFile } from './config/policy.js';
+import { SettingsService } from './config/settingsService.js';
+import { EventBus } from './ipc/eventBus.js';
+import type { Logger } from './log/logger.js';
+import type { SecretSealer } from './security/secretSealer.js';
+import { PrincipalService } from './session/principalService.js';
+
+/** What the process that hosts the services knows about itself; everything else derives from it. */
+export interface AppEnvironment {
+  readonly mode: 'electron' | 'host' | 'cli';
+  readonly appVersion: string;
+  /** Per-user data: settings, store, caches, logs. */
+  readonly userDataDir: string;
+  /** Read-only files shipped with the app (model, demo data, policy schema). */
+  readonly resourcesDir: string;
+  readonly log: Logger;
+  /** safeStorage in Electron; a file-key sealer elsewhere. Called once, on first use. */
+  readonly createSealer: () => SecretSealer;
+  readonly policyFile?: string;
+  /** Electron passes a handler on its own network stack. */
+  readonly awsRequestHandler?: () => NodeHttpHandler;
+}
+
+type Disposer = () => void | Promise<void>;
+
+/**
+ * The one composition root. Electron's main, the browser host and the CLI all build their services
+ * here, and nothing starts before it is first used, so start-up and short CLI commands stay fast.
+ */
+export class Services {
+  private readonly instances = new Map<string, unknown>();
+  private readonly disposers: Disposer[] = [];
+
+  constructor(readonly env: AppEnvironment) {}
+
+  get log(): Logger {
+    return this.env.log;
+  }
+
+  get sealer(): SecretSealer {
+    return this.once('sealer', () => this.env.createSealer());
+  }
+
+  get settings(): SettingsService {
+    return this.once('settings', () => {
+      const policy = readPolicyFile(this.env.policyFile ?? defaultPolicyPath());
+      return new SettingsService(policy, join(this.env.userDataDir, 'settings.json'), this.log);
+    });
+  }
+
+  get principal(): PrincipalService {
+    return this.once('principal', () => new PrincipalService());
+  }
+
+  get aws(): AwsClientFactory {
+    return this.once(
+      'aws',
+      () =>
+        new AwsClientFactory({
+          region: () => this.settings.get('aws.region'),
+          ...(this.env.awsRequestHandler ? { requestHandler: this.env.awsRequestHandler } : {}),
+        }),
+    );
+  }
+
+  get events(): EventBus {
+    return this.once('events', () => new EventBus(this.log));
+  }
+
+  get binaryRoutes(): BinaryRoutes {
+    return this.once('binaryRoutes', () => new BinaryRoutes());
+  }
+
+  /** Registers cleanup (closing databases, stopping timers) run by `dispose()` in reverse order. */
+  onDispose(disposer: Disposer): void {
+    this.disposers.push(disposer);
+  }
+
+  async dispose(): Promise<void> {
+    for (const disposer of this.disposers.splice(0).reverse()) {
+      try {
+        await disposer();
+      } catch (error) {
+        this.log.warn('services.dispose_failed', { error: error as Error });
+      }
+    }
+    this.instances.clear();
+  }
+
+  private once<T>(key: string, make: () => T): T {
+    if (!this.instances.has(key)) this.instances.set(key, make());
+    return this.instances.get(key) as T;
+  }
+}

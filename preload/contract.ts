@@ -1,0 +1,154 @@
+/**
+ * The contract between the renderer and main: every method and event the renderer may use, with zod
+ * schemas for input and output. Main validates every input against it before a handler runs; preload
+ * exposes exactly these names; the browser host serves the same contract over a WebSocket.
+ *
+ * This file must stay free of Node and Electron imports: the renderer and main both import it.
+ */
+import { z } from 'zod';
+
+export const ThemeSchema = z.enum(['system', 'light', 'dark']);
+
+/**
+ * Every setting the station knows, with its default. Keys are flat and dotted so that policy, the
+ * settings view and `settings.set` address them the same way.
+ */
+export const SettingsSchema = z.object({
+  'ui.theme': ThemeSchema.default('system'),
+  'aws.region': z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').default('us-east-1'),
+  'aws.sso.startUrl': z.url().nullable().default(null),
+  'aws.sso.accountId': z.string().regex(/^\d{12}$/).nullable().default(null),
+  'aws.sso.roleName': z.string().min(1).max(64).nullable().default(null),
+  'aws.healthImaging.endpoint': z.url().nullable().default(null),
+  'aws.healthImaging.datastoreId': z.string().regex(/^[0-9a-z]{32}$/).nullable().default(null),
+  'aws.sagemaker.endpointName': z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/).nullable().default(null),
+  'aws.eventBridge.busName': z.string().min(1).max(256).nullable().default(null),
+  'warehouse.kind': z.enum(['local', 'snowflake']).default('local'),
+  'warehouse.snowflake.account': z.string().min(1).max(255).nullable().default(null),
+  'warehouse.snowflake.warehouse': z.string().min(1).max(255).nullable().default(null),
+  'warehouse.snowflake.database': z.string().min(1).max(255).nullable().default(null),
+  'store.allowPhiWithoutKeyring': z.boolean().default(false),
+  'store.retentionDays': z.number().int().min(1).max(3650).default(30),
+  'session.idleLockMinutes': z.number().int().min(1).max(240).default(15),
+  'updates.channel': z.enum(['stable', 'beta', 'off']).default('stable'),
+  'updates.mirrorUrl': z.url().nullable().default(null),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
+
+export const SettingSourceSchema = z.enum(['policy', 'user', 'default']);
+
+export const SettingsSnapshotSchema = z.object({
+  values: SettingsSchema,
+  /** Where each value came from; `policy` means an administrator enforced it. */
+  sources: z.record(z.string(), SettingSourceSchema),
+  locked: z.array(z.string()),
+});
+export type SettingsSnapshot = z.infer<typeof SettingsSnapshotSchema>;
+
+export const PrincipalSchema = z.object({
+  id: z.string().min(1),
+  displayName: z.string().min(1),
+  kind: z.enum(['local-profile', 'identity-center']),
+});
+export type Principal = z.infer<typeof PrincipalSchema>;
+
+export const SessionStatusSchema = z.object({
+  signedIn: z.boolean(),
+  principal: PrincipalSchema,
+  expiresAt: z.iso.datetime().nullable(),
+});
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+export const AppInfoSchema = z.object({
+  name: z.literal('Atrium'),
+  version: z.string(),
+  mode: z.enum(['electron', 'host']),
+  platform: z.string(),
+  /** Whether secrets are held by the OS keyring or by a key file next to the data. */
+  sealer: z.enum(['os-keyring', 'file-key']),
+  demo: z.boolean(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const StatusSummarySchema = z.object({
+  /** Mutations waiting to reach the warehouse; null until a sync engine is configured. */
+  pendingUploads: z.number().int().nonnegative().nullable(),
+  /** Which suggestion model answers; null until one is configured. */
+  model: z.object({ source: z.enum(['embedded', 'sagemaker']), version: z.string() }).nullable(),
+});
+export type StatusSummary = z.infer<typeof StatusSummarySchema>;
+
+const SettingUpdateSchema = z
+  .object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.unknown() })
+  .strict();
+
+/** Methods: name → input and output schemas. */
+export const methods = {
+  'app.info': { input: z.void(), output: AppInfoSchema },
+  'settings.get': { input: z.void(), output: SettingsSnapshotSchema },
+  'settings.set': { input: SettingUpdateSchema, output: SettingsSnapshotSchema },
+  'session.status': { input: z.void(), output: SessionStatusSchema },
+  'status.summary': { input: z.void(), output: StatusSummarySchema },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+/** Events main pushes to the renderer: name → payload schema. */
+export const events = {
+  'settings.changed': SettingsSnapshotSchema,
+  'session.changed': SessionStatusSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type MethodName = keyof typeof methods;
+export type EventName = keyof typeof events;
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.infer<(typeof methods)[M]['output']>;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** Error codes a call can fail with, the same over IPC and over the host's socket. */
+export const CallErrorCodeSchema = z.enum([
+  'unknown_method',
+  'invalid_input',
+  'forbidden',
+  'locked',
+  'not_found',
+  'conflict',
+  'unavailable',
+  'too_large',
+  'malformed',
+  'internal',
+]);
+export type CallErrorCode = z.infer<typeof CallErrorCodeSchema>;
+
+export const CallErrorSchema = z.object({
+  code: CallErrorCodeSchema,
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type CallErrorShape = z.infer<typeof CallErrorSchema>;
+
+/** The API preload exposes as `window.atrium`, and the host transport implements too. */
+export interface AtriumBridge {
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** One envelope for every reply, so transports carry errors as data, never as thrown strings. */
+export type CallReply<T = unknown> = { ok: true; result: T } | { ok: false; error: CallErrorShape };
+
+/** Wire messages of the host's WebSocket. */
+export const SocketRequestSchema = z.object({
+  id: z.number().int().nonnegative(),
+  method: z.string().max(128),
+  input: z.unknown().optional(),
+});
