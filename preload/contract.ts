@@ -10,6 +10,14 @@ import { z } from 'zod';
 
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
 
+/** Endpoints must be https; plain http only to this machine (local stand-ins, a proxy on loopback). */
+export const EndpointUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  }, 'an https:// URL (http:// only for this machine)');
+
 /**
  * Every setting the station knows, with its default. Keys are flat and dotted so that policy, the
  * settings view and `settings.set` address them the same way.
@@ -17,10 +25,10 @@ export const ThemeSchema = z.enum(['system', 'light', 'dark']);
 export const SettingsSchema = z.object({
   'ui.theme': ThemeSchema.default('system'),
   'aws.region': z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').default('us-east-1'),
-  'aws.sso.startUrl': z.url().nullable().default(null),
+  'aws.sso.startUrl': EndpointUrlSchema.nullable().default(null),
   'aws.sso.accountId': z.string().regex(/^\d{12}$/).nullable().default(null),
   'aws.sso.roleName': z.string().min(1).max(64).nullable().default(null),
-  'aws.healthImaging.endpoint': z.url().nullable().default(null),
+  'aws.healthImaging.endpoint': EndpointUrlSchema.nullable().default(null),
   'aws.healthImaging.datastoreId': z.string().regex(/^[0-9a-z]{32}$/).nullable().default(null),
   'aws.sagemaker.endpointName': z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/).nullable().default(null),
   'aws.eventBridge.busName': z.string().min(1).max(256).nullable().default(null),
@@ -32,7 +40,7 @@ export const SettingsSchema = z.object({
   'store.retentionDays': z.number().int().min(1).max(3650).default(30),
   'session.idleLockMinutes': z.number().int().min(1).max(240).default(15),
   'updates.channel': z.enum(['stable', 'beta', 'off']).default('stable'),
-  'updates.mirrorUrl': z.url().nullable().default(null),
+  'updates.mirrorUrl': EndpointUrlSchema.nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;

@@ -32,7 +32,7 @@ export function resolveInside(root: string, urlPath: string): string | null {
   } catch {
     return null;
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  if (decoded.includes('\0') || decoded.includes('\\') || decoded.split('/').includes('..')) return null;
   const relative = normalize(decoded === '/' || decoded === '' ? '/index.html' : decoded).replace(/^[/\\]+/, '');
   const full = join(root, relative);
   if (full !== root && !full.startsWith(root.endsWith(sep) ? root : root + sep)) return null;

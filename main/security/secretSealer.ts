@@ -77,7 +77,7 @@ export class FileKeySealer implements SecretSealer {
     }
     await mkdir(this.dir, { recursive: true });
     const key = randomBytes(KEY_BYTES);
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(tmp, 'wx', 0o600);
     try {
       await handle.writeFile(key);

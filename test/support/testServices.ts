@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sourceResourcesDir } from '../../main/app/paths.js';
+import { createMemoryLogger } from '../../main/log/logger.js';
+import { FileKeySealer } from '../../main/security/secretSealer.js';
+import { Services } from '../../main/services.js';
+
+export interface TestServices {
+  services: Services;
+  dir: string;
+  log: ReturnType<typeof createMemoryLogger>;
+  cleanup(): Promise<void>;
+}
+
+/** Real services over a throwaway data folder, with an optional policy file. */
+export function createTestServices(options: { policyFile?: string; mode?: 'host' | 'cli' } = {}): TestServices {
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-test-'));
+  const log = createMemoryLogger();
+  const services = new Services({
+    mode: options.mode ?? 'host',
+    appVersion: '0.0.0-test',
+    userDataDir: dir,
+    resourcesDir: sourceResourcesDir(),
+    log,
+    createSealer: () => new FileKeySealer(dir),
+    policyFile: options.policyFile ?? join(dir, 'no-policy.json'),
+  });
+  return {
+    services,
+    dir,
+    log,
+    async cleanup() {
+      await services.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
