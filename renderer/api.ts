@@ -1,20 +1,18 @@
 /**
  * The renderer's only way to reach main. Inside Electron it uses `window.atrium` from preload; in a
  * plain browser it speaks the same contract to the host over a WebSocket (the session cookie
- * authorises it). Results are validated against the contract either way.
+ * authorises it). Main validates inputs and outputs against the contract; this module imports its
+ * types only, so zod stays out of the start-up bundle.
  */
-import {
-  CallErrorSchema,
-  events,
-  methods,
-  type AtriumBridge,
-  type CallErrorShape,
-  type CallReply,
-  type EventName,
-  type EventPayload,
-  type MethodInput,
-  type MethodName,
-  type MethodOutput,
+import type {
+  AtriumBridge,
+  CallErrorShape,
+  CallReply,
+  EventName,
+  EventPayload,
+  MethodInput,
+  MethodName,
+  MethodOutput,
 } from '../preload/contract';
 
 export class ApiError extends Error {
@@ -25,6 +23,13 @@ export class ApiError extends Error {
   get code(): CallErrorShape['code'] {
     return this.shape.code;
   }
+}
+
+function asCallError(value: unknown): CallErrorShape {
+  const shape = value as Partial<CallErrorShape> | null;
+  return shape && typeof shape.code === 'string' && typeof shape.message === 'string'
+    ? (shape as CallErrorShape)
+    : { code: 'internal', message: 'Atrium sent an unreadable error' };
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -103,7 +108,7 @@ class HostSocketBridge implements AtriumBridge {
     const pending = typeof message.id === 'number' ? this.pending.get(message.id) : undefined;
     if (!pending || typeof message.id !== 'number') return;
     this.pending.delete(message.id);
-    pending.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: CallErrorSchema.parse(message.error) });
+    pending.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: asCallError(message.error) });
   }
 }
 
@@ -120,14 +125,11 @@ export const api = {
   /** Calls a contract method; rejects with ApiError carrying the contract's error code. */
   async call<M extends MethodName>(method: M, ...args: MethodInput<M> extends void ? [] : [MethodInput<M>]): Promise<MethodOutput<M>> {
     const reply = await bridge.invoke(method, args[0]);
-    if (!reply.ok) throw new ApiError(CallErrorSchema.parse(reply.error));
-    return methods[method].output.parse(reply.result) as MethodOutput<M>;
+    if (!reply.ok) throw new ApiError(asCallError(reply.error));
+    return reply.result as MethodOutput<M>;
   },
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
-    return bridge.on(event, (payload) => {
-      const parsed = events[event].safeParse(payload);
-      if (parsed.success) listener(parsed.data as EventPayload<E>);
-    });
+    return bridge.on(event, (payload) => listener(payload as EventPayload<E>));
   },
   /** Host mode only: tells the UI when the connection to main drops and comes back. */
   onConnection(listener: ConnectionListener): () => void {

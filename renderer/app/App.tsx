@@ -1,6 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { api } from '../api';
-import { SettingsView } from '../features/settings/SettingsView';
 import { SyncView } from '../features/sync/SyncView';
 import { WorklistView } from '../features/worklist/WorklistView';
 import { CommandPalette } from './CommandPalette';
@@ -9,6 +8,8 @@ import { useAppStore, VIEWS, type View } from './store';
 
 // The viewer pulls in the imaging stack; it loads only when someone opens it.
 const ImagingView = lazy(() => import('../features/imaging/ImagingView'));
+// Settings derives its editors from the contract's schemas (zod); only this view needs them.
+const SettingsView = lazy(() => import('../features/settings/SettingsView'));
 
 function useBootstrap() {
   const patch = useAppStore((s) => s.patch);
@@ -79,7 +80,11 @@ function CurrentView({ view }: { view: View }) {
     case 'sync':
       return <SyncView />;
     case 'settings':
-      return <SettingsView />;
+      return (
+        <Suspense fallback={<p className="muted">Loading settings…</p>}>
+          <SettingsView />
+        </Suspense>
+      );
   }
 }
 

@@ -83,7 +83,7 @@ function SettingRow({ settingKey }: { settingKey: SettingKey }) {
   );
 }
 
-export function SettingsView() {
+export default function SettingsView() {
   const info = useAppStore((s) => s.info);
   return (
     <section aria-labelledby="settings-title">

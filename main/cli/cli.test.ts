@@ -1,0 +1,53 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { SOURCE_ROOT } from '../app/paths.js';
+import { runCli } from './index.js';
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return { io: { stdout, stderr }, out: () => out, err: () => err };
+}
+
+describe('atrium CLI', () => {
+  it('runs from the bin script and prints its commands', () => {
+    const out = execFileSync(process.execPath, [join(SOURCE_ROOT, 'bin', 'atrium.mjs'), '--help'], { encoding: 'utf8' });
+    expect(out).toContain('atrium policy validate');
+  });
+
+  it('answers an unknown command with usage and exit code 2', async () => {
+    const c = capture();
+    expect(await runCli(['frobnicate'], c.io)).toBe(2);
+    expect(c.err()).toContain('unknown command');
+  });
+
+  it('validates a policy without touching the data folder or a keyring', () => {
+    const home = join(mkdtempSync(join(tmpdir(), 'atrium-cli-')), 'home');
+    const good = join(tmpdir(), `policy-good-${process.pid}.json`);
+    const bad = join(tmpdir(), `policy-bad-${process.pid}.json`);
+    writeFileSync(good, JSON.stringify({ enforced: { 'updates.channel': 'off' } }));
+    writeFileSync(bad, JSON.stringify({ enforced: { 'updates.channel': 'nightly' } }));
+    const env = { ...process.env, ATRIUM_HOME: home };
+    const ok = spawnSync(process.execPath, [join(SOURCE_ROOT, 'bin', 'atrium.mjs'), 'policy', 'validate', good], { env, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('enforces updates.channel');
+    const no = spawnSync(process.execPath, [join(SOURCE_ROOT, 'bin', 'atrium.mjs'), 'policy', 'validate', bad], { env, encoding: 'utf8' });
+    expect(no.status).toBe(1);
+    expect(no.stderr).toContain('updates.channel');
+    expect(existsSync(home)).toBe(false);
+  });
+
+  it('reports a missing argument as a usage error', async () => {
+    const c = capture();
+    expect(await runCli(['policy', 'validate'], c.io)).toBe(2);
+    expect(c.err()).toContain('Usage: atrium policy validate');
+  });
+});
