@@ -39,8 +39,11 @@ export const SettingsSchema = z.object({
   'store.allowPhiWithoutKeyring': z.boolean().default(false),
   'store.retentionDays': z.number().int().min(1).max(3650).default(30),
   'session.idleLockMinutes': z.number().int().min(1).max(240).default(15),
-  'updates.channel': z.enum(['stable', 'beta', 'off']).default('stable'),
-  'updates.mirrorUrl': EndpointUrlSchema.nullable().default(null),
+  /** off: never check; manual: check and tell, install when asked; auto: download and install on quit. */
+  'updates.mode': z.enum(['off', 'manual', 'auto']).default('auto'),
+  'updates.channel': z.enum(['stable', 'beta']).default('stable'),
+  /** An internal mirror of the update feed; null uses the feed built into the installer. */
+  'updates.feedUrl': EndpointUrlSchema.nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;

@@ -33,15 +33,15 @@ describe('atrium CLI', () => {
     const home = join(mkdtempSync(join(tmpdir(), 'atrium-cli-')), 'home');
     const good = join(tmpdir(), `policy-good-${process.pid}.json`);
     const bad = join(tmpdir(), `policy-bad-${process.pid}.json`);
-    writeFileSync(good, JSON.stringify({ enforced: { 'updates.channel': 'off' } }));
-    writeFileSync(bad, JSON.stringify({ enforced: { 'updates.channel': 'nightly' } }));
+    writeFileSync(good, JSON.stringify({ enforced: { 'updates.mode': 'off' } }));
+    writeFileSync(bad, JSON.stringify({ enforced: { 'updates.mode': 'nightly' } }));
     const env = { ...process.env, ATRIUM_HOME: home };
     const ok = spawnSync(process.execPath, [join(SOURCE_ROOT, 'bin', 'atrium.mjs'), 'policy', 'validate', good], { env, encoding: 'utf8' });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain('enforces updates.channel');
+    expect(ok.stdout).toContain('enforces updates.mode');
     const no = spawnSync(process.execPath, [join(SOURCE_ROOT, 'bin', 'atrium.mjs'), 'policy', 'validate', bad], { env, encoding: 'utf8' });
     expect(no.status).toBe(1);
-    expect(no.stderr).toContain('updates.channel');
+    expect(no.stderr).toContain('updates.mode');
     expect(existsSync(home)).toBe(false);
   });
 

@@ -27,8 +27,8 @@ describe('settings', () => {
 
   it('refuses to change a locked setting and validates values', () => {
     const d = dir();
-    const settings = new SettingsService({ enforced: { 'updates.channel': 'off' } }, join(d, 'settings.json'), createMemoryLogger());
-    expect(() => settings.set('updates.channel', 'beta')).toThrow(expect.objectContaining({ code: 'locked' }) as CallError);
+    const settings = new SettingsService({ enforced: { 'updates.mode': 'off' } }, join(d, 'settings.json'), createMemoryLogger());
+    expect(() => settings.set('updates.mode', 'auto')).toThrow(expect.objectContaining({ code: 'locked' }) as CallError);
     expect(() => settings.set('store.retentionDays', -1)).toThrow(expect.objectContaining({ code: 'invalid_input' }) as CallError);
     expect(() => settings.set('aws.sso.startUrl', 'javascript:alert(1)')).toThrow(CallError);
     let events = 0;
