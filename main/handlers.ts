@@ -1,4 +1,6 @@
+// NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import { platform } from 'node:os';
+import type { UpdateStatus } from '../preload/contract.js';
 import { HandlerRegistry } from './ipc/handlerRegistry.js';
 import type { Services } from './services.js';
 
@@ -21,14 +23,33 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
   registry.register('settings.set', ({ key, value }) => services.settings.set(key, value));
   registry.register('session.status', () => services.principal.status());
   registry.register('status.summary', () => ({ pendingUploads: null, model: null }));
+  registry.register('updates.status', () => services.updates?.status() ?? unsupportedUpdates(services));
+  registry.register('updates.check', async () => (await services.updates?.check()) ?? unsupportedUpdates(services));
+  registry.register('updates.download', async () => (await services.updates?.download()) ?? unsupportedUpdates(services));
 
   return registry;
+}
+
+function unsupportedUpdates(services: Services): UpdateStatus {
+  const values = services.settings.snapshot().values;
+  return {
+    state: 'unsupported',
+    mode: values['updates.mode'],
+    channel: values['updates.channel'],
+    version: null,
+    percent: null,
+    lastCheckedAt: null,
+    message: 'This copy of Atrium is updated by the desktop installer, not from here',
+  };
 }
 
 /** Forwards service changes to the event bus; returns a function that stops forwarding. */
 export function connectServiceEvents(services: Services): () => void {
   const stops = [
-    services.settings.onChange((snapshot) => services.events.emit('settings.changed', snapshot)),
+    services.settings.onChange((snapshot) => {
+      services.events.emit('settings.changed', snapshot);
+      services.updates?.applySettings();
+    }),
     services.principal.onChange((status) => services.events.emit('session.changed', status)),
   ];
   return () => {

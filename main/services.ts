@@ -1,3 +1,4 @@
+// NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import { join } from 'node:path';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AwsClientFactory } from './aws/awsClientFactory.js';
@@ -8,6 +9,7 @@ import { EventBus } from './ipc/eventBus.js';
 import type { Logger } from './log/logger.js';
 import type { SecretSealer } from './security/secretSealer.js';
 import { PrincipalService } from './session/principalService.js';
+import { UpdateController, type UpdaterPort } from './updates/updateController.js';
 
 /** What the process that hosts the services knows about itself; everything else derives from it. */
 export interface AppEnvironment {
@@ -23,6 +25,8 @@ export interface AppEnvironment {
   readonly policyFile?: string;
   /** Electron passes a handler on its own network stack. */
   readonly awsRequestHandler?: () => NodeHttpHandler;
+  /** electron-updater's updater in the packaged app; absent where the OS or IT installs updates. */
+  readonly createUpdater?: () => UpdaterPort;
 }
 
 type Disposer = () => void | Promise<void>;
@@ -69,6 +73,21 @@ export class Services {
 
   get events(): EventBus {
     return this.once('events', () => new EventBus(this.log));
+  }
+
+  /** Null where this process cannot update itself (the browser host, the CLI). */
+  get updates(): UpdateController | null {
+    return this.once('updates', () => {
+      if (!this.env.createUpdater) return null;
+      const controller = new UpdateController({
+        updater: this.env.createUpdater(),
+        settings: () => this.settings.snapshot().values,
+        log: this.log,
+        onChange: (status) => this.events.emit('updates.changed', status),
+      });
+      this.onDispose(() => controller.dispose());
+      return controller;
+    });
   }
 
   get binaryRoutes(): BinaryRoutes {

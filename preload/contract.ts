@@ -92,6 +92,18 @@ export const StatusSummarySchema = z.object({
 });
 export type StatusSummary = z.infer<typeof StatusSummarySchema>;
 
+export const UpdateStatusSchema = z.object({
+  state: z.enum(['unsupported', 'disabled', 'idle', 'checking', 'up-to-date', 'available', 'downloading', 'ready', 'error']),
+  mode: z.enum(['off', 'manual', 'auto']),
+  channel: z.enum(['stable', 'beta']),
+  /** The newest version the feed offered, when known. */
+  version: z.string().nullable(),
+  percent: z.number().min(0).max(100).nullable(),
+  lastCheckedAt: z.iso.datetime().nullable(),
+  message: z.string().nullable(),
+});
+export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
+
 const SettingUpdateSchema = z
   .object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.unknown() })
   .strict();
@@ -103,12 +115,16 @@ export const methods = {
   'settings.set': { input: SettingUpdateSchema, output: SettingsSnapshotSchema },
   'session.status': { input: z.void(), output: SessionStatusSchema },
   'status.summary': { input: z.void(), output: StatusSummarySchema },
+  'updates.status': { input: z.void(), output: UpdateStatusSchema },
+  'updates.check': { input: z.void(), output: UpdateStatusSchema },
+  'updates.download': { input: z.void(), output: UpdateStatusSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 /** Events main pushes to the renderer: name → payload schema. */
 export const events = {
   'settings.changed': SettingsSnapshotSchema,
   'session.changed': SessionStatusSchema,
+  'updates.changed': UpdateStatusSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof methods;

@@ -3,6 +3,7 @@
  * composition root, serves the renderer from atrium://app, and maps IPC onto the contract.
  */
 import { app, BrowserWindow, dialog, screen } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { restorableState, type WindowState } from '../app/windowGeometry.js';
@@ -34,6 +35,11 @@ if (!app.requestSingleInstanceLock()) {
     userDataDir: userData,
     resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(OUT_DIR, '..', 'resources'),
     log,
+    // Installed per machine by IT: electron-updater replaces the app on quit, after the store closed.
+    createUpdater: () => {
+      autoUpdater.logger = { info: () => undefined, warn: (m: unknown) => log.warn('updates.updater', { detail: String(m) }), error: (m: unknown) => log.error('updates.updater', { detail: String(m) }) };
+      return autoUpdater;
+    },
     createSealer: () => {
       try {
         return new SafeStorageSealer();
@@ -118,13 +124,23 @@ if (!app.requestSingleInstanceLock()) {
     const stopEvents = connectServiceEvents(services);
     const stopIpc = bridgeIpc(services, registry, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     createWindow();
+    // First check shortly after start, off the critical path of the first paint.
+    setTimeout(() => services.updates?.status(), 10_000).unref();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });
-    app.on('will-quit', () => {
+    // Close the store (and finish any write) before the app exits, so an update installing on quit
+    // never replaces the app under an open transaction.
+    let disposed = false;
+    app.on('will-quit', (event) => {
+      if (disposed) return;
+      event.preventDefault();
       stopIpc();
       stopEvents();
-      void services.dispose();
+      void services.dispose().finally(() => {
+        disposed = true;
+        app.quit();
+      });
     });
   }, (error: unknown) => {
     log.error('app.start_failed', { error: error as Error });
