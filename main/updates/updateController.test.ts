@@ -1,4 +1,4 @@
-import { DebUpdater, type AppAdapter } from 'electron-updater';
+import { DebUpdater } from 'electron-updater';
 import { NodeHttpExecutor } from 'builder-util/out/nodeHttpExecutor.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../log/logger.js';
 import { UpdateController, type UpdaterPort, type UpdateSettings } from './updateController.js';
+
+type AppAdapter = NonNullable<ConstructorParameters<typeof DebUpdater>[1]>;
 
 /** A feed like an internal update mirror: `<channel>-linux.yml` files, as electron-builder publishes them. */
 function feedServer(files: Record<string, string>): Promise<{ url: string; server: Server; hits: string[] }> {
