@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AwsClientFactory } from './aws/awsClientFactory.js';
 import { BinaryRoutes } from './binary/binaryRoutes.js';
-import { defaultPolicyPath, readPolicyFile } from './config/policy.js';
+import { defaultPolicyPath, PolicyError, readMachinePolicy } from './config/policy.js';
+import { readRegistryPolicy } from './config/registryPolicy.js';
 import { SettingsService } from './config/settingsService.js';
 import { EventBus } from './ipc/eventBus.js';
 import type { Logger } from './log/logger.js';
@@ -51,8 +52,16 @@ export class Services {
 
   get settings(): SettingsService {
     return this.once('settings', () => {
-      const policy = readPolicyFile(this.env.policyFile ?? defaultPolicyPath());
-      return new SettingsService(policy, join(this.env.userDataDir, 'settings.json'), this.log);
+      const userFile = join(this.env.userDataDir, 'settings.json');
+      try {
+        // An explicit policy file (tests, ATRIUM_POLICY_FILE) stands alone; the OS location adds the registry.
+        const registry = this.env.policyFile ? null : readRegistryPolicy();
+        return new SettingsService(readMachinePolicy(this.env.policyFile ?? defaultPolicyPath(), registry), userFile, this.log);
+      } catch (error) {
+        if (!(error instanceof PolicyError)) throw error;
+        this.log.error('policy.invalid', { error });
+        return new SettingsService({}, userFile, this.log, error.message);
+      }
     });
   }
 

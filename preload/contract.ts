@@ -56,6 +56,8 @@ export const SettingsSnapshotSchema = z.object({
   /** Where each value came from; `policy` means an administrator enforced it. */
   sources: z.record(z.string(), SettingSourceSchema),
   locked: z.array(z.string()),
+  /** Why the machine policy could not be applied; every setting is then locked at its default. */
+  policyError: z.string().nullable(),
 });
 export type SettingsSnapshot = z.infer<typeof SettingsSnapshotSchema>;
 

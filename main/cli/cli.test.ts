@@ -51,3 +51,19 @@ describe('atrium CLI', () => {
     expect(c.err()).toContain('Usage: atrium policy validate');
   });
 });
+
+describe('atrium policy show', () => {
+  it('shows enforced values and their source, and fails on an invalid policy', () => {
+    const home = mkdtempSync(join(tmpdir(), 'atrium-cli-'));
+    const policy = join(home, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ enforced: { 'aws.region': 'ap-southeast-2' } }));
+    const env = { ...process.env, ATRIUM_HOME: home, ATRIUM_POLICY_FILE: policy };
+    const shown = spawnSync(process.execPath, [join(SOURCE_ROOT, 'bin', 'atrium.mjs'), 'policy', 'show'], { env, encoding: 'utf8' });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toMatch(/aws\.region\s+"ap-southeast-2"\s+enforced by policy/);
+    writeFileSync(policy, '{"enforced": {"aws.region": 42}}');
+    const broken = spawnSync(process.execPath, [join(SOURCE_ROOT, 'bin', 'atrium.mjs'), 'policy', 'show', '--json'], { env, encoding: 'utf8' });
+    expect(broken.status).toBe(1);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ policyError: expect.stringContaining('aws.region') as string });
+  });
+});

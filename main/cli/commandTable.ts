@@ -16,6 +16,12 @@ export const COMMANDS: readonly CliCommand[] = [
     load: () => import('./commands/policyValidate.js'),
   },
   {
+    path: ['policy', 'show'],
+    usage: 'atrium policy show [--json]',
+    summary: 'Show the effective settings and which ones the machine policy enforces',
+    load: () => import('./commands/policyShow.js'),
+  },
+  {
     path: ['policy', 'schema'],
     usage: 'atrium policy schema',
     summary: 'Print the JSON schema of the managed policy',

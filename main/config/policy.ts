@@ -45,6 +45,10 @@ export function parsePolicy(text: string, source: string): Policy {
   } catch (error) {
     throw new PolicyError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
+  return validatePolicy(json, source);
+}
+
+export function validatePolicy(json: unknown, source: string): Policy {
   const parsed = PolicySchema.safeParse(json);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -63,6 +67,20 @@ export function readPolicyFile(path: string): Policy {
     throw new PolicyError(`Cannot read policy ${path}: ${(error as Error).message}`);
   }
   return parsePolicy(text, path);
+}
+
+/**
+ * The machine's policy: the file, overlaid on Windows by the registry (Group Policy and Intune write
+ * there, and it wins key by key). Throws PolicyError when either source is invalid.
+ */
+export function readMachinePolicy(path: string, registry: { source: string; values: unknown } | null): Policy {
+  const file = readPolicyFile(path);
+  if (!registry) return file;
+  const fromRegistry = validatePolicy(registry.values, registry.source);
+  return {
+    enforced: { ...file.enforced, ...fromRegistry.enforced },
+    defaults: { ...file.defaults, ...fromRegistry.defaults },
+  };
 }
 
 export function policyJsonSchema(): unknown {

@@ -75,3 +75,20 @@ describe('policy', () => {
     expect(committed).toEqual(policyJsonSchema());
   });
 });
+
+describe('an invalid machine policy', () => {
+  it('locks every setting at its built-in default and says why', async () => {
+    const { createTestServices } = await import('../../test/support/testServices.js');
+    const policyFile = join(dir(), 'policy.json');
+    writeFileSync(policyFile, '{"enforced": {"updates.mode": "sometimes"}}');
+    const t = createTestServices({ policyFile });
+    writeFileSync(join(t.dir, 'settings.json'), JSON.stringify({ 'aws.region': 'eu-west-1' }));
+    const snap = t.services.settings.snapshot();
+    expect(snap.policyError).toMatch(/updates.mode/);
+    expect(snap.values['aws.region']).toBe('us-east-1');
+    expect(snap.locked).toHaveLength(Object.keys(snap.values).length);
+    expect(() => t.services.settings.set('ui.theme', 'dark')).toThrow(/locked/);
+    expect(t.log.lines.map((l) => l.event)).toContain('policy.invalid');
+    await t.cleanup();
+  });
+});

@@ -18,22 +18,27 @@ export class SettingsService {
   private user: Partial<Settings>;
   private readonly listeners = new Set<Listener>();
 
+  /**
+   * @param policyError set when the machine's policy could not be read: then every setting is locked
+   * at its built-in default, because an administrator's locks must never silently fall away.
+   */
   constructor(
     private readonly policy: Policy,
     private readonly userFile: string,
     private readonly log: Logger,
+    private readonly policyError: string | null = null,
   ) {
-    this.user = this.readUserFile();
+    this.user = policyError ? {} : this.readUserFile();
   }
 
   snapshot(): SettingsSnapshot {
-    const defaults = SettingsSchema.parse({ ...this.policy.defaults });
-    const values = { ...defaults, ...this.user, ...this.policy.enforced } as Settings;
+    const defaults = SettingsSchema.parse(this.policyError ? {} : { ...this.policy.defaults });
+    const values = (this.policyError ? defaults : { ...defaults, ...this.user, ...this.policy.enforced }) as Settings;
     const sources: SettingsSnapshot['sources'] = {};
     for (const key of SETTING_KEYS) {
       sources[key] = this.isLocked(key) ? 'policy' : key in this.user ? 'user' : 'default';
     }
-    return { values, sources, locked: SETTING_KEYS.filter((k) => this.isLocked(k)) };
+    return { values, sources, locked: SETTING_KEYS.filter((k) => this.isLocked(k)), policyError: this.policyError };
   }
 
   get<K extends SettingKey>(key: K): Settings[K] {
@@ -41,10 +46,12 @@ export class SettingsService {
   }
 
   isLocked(key: SettingKey): boolean {
+    if (this.policyError) return true;
     return this.policy.enforced !== undefined && key in this.policy.enforced;
   }
 
   set(key: SettingKey, value: unknown): SettingsSnapshot {
+    if (this.policyError) throw new CallError('locked', `Settings are locked: ${this.policyError}`);
     if (this.isLocked(key)) throw new CallError('locked', `${key} is set by your organisation's policy`);
     const parsed = settingValueSchema(key).safeParse(value);
     if (!parsed.success) {

@@ -93,6 +93,7 @@ export function App() {
   useTheme();
   useGlobalShortcuts();
   const { view, go, paletteOpen, notice, patch } = useAppStore();
+  const policyError = useAppStore((s) => s.settings?.policyError ?? null);
   return (
     <div className="shell">
       <nav className="nav" aria-label="Main">
@@ -107,6 +108,11 @@ export function App() {
         </button>
       </nav>
       <main className="content" id="main">
+        {policyError && (
+          <div className="notice" role="alert">
+            <span>The machine policy could not be applied, so settings are locked at their defaults. Ask IT: {policyError}</span>
+          </div>
+        )}
         {notice && (
           <div className="notice" role="alert">
             <span>{notice}</span>

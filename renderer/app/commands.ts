@@ -25,6 +25,14 @@ export function appCommands(): Command[] {
     { id: 'theme.system', title: 'Theme: follow the system', run: setTheme('system') },
     { id: 'theme.light', title: 'Theme: light', run: setTheme('light') },
     { id: 'theme.dark', title: 'Theme: dark', run: setTheme('dark') },
+    {
+      id: 'updates.check',
+      title: 'Check for updates',
+      run: async () => {
+        const status = await api.call('updates.check');
+        if (status.state === 'unsupported' || status.state === 'disabled') patch({ notice: status.message });
+      },
+    },
     { id: 'app.reload', title: 'Reload the window', keys: `${modKey}+R`, run: () => location.reload() },
   ];
 }

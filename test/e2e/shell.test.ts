@@ -41,6 +41,8 @@ describe('the station in a browser, through the host', () => {
     await page.waitForSelector('#settings-title');
     await page.keyboard.press('Control+3');
     await page.waitForSelector('#sync-title');
+    // The host cannot update itself; it says who does.
+    await page.waitForSelector('[data-testid="update-state"] >> text=Managed by the installer');
     await page.keyboard.press('Control+1');
     await page.waitForSelector('#worklist-title');
   });
