@@ -26,6 +26,11 @@ export interface AppEnvironment {
   readonly policyFile?: string;
   /** Electron passes a handler on its own network stack. */
   readonly awsRequestHandler?: () => NodeHttpHandler;
+  /**
+   * The SQLite module built for Electron's ABI, loaded by explicit path in the packaged app; absent in
+   * Node, where the module's own (Node-ABI) build loads.
+   */
+  readonly sqliteNativeBinding?: string;
   /** electron-updater's updater in the packaged app; absent where the OS or IT installs updates. */
   readonly createUpdater?: () => UpdaterPort;
 }

@@ -34,6 +34,7 @@ if (!app.requestSingleInstanceLock()) {
     appVersion: app.getVersion(),
     userDataDir: userData,
     resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(OUT_DIR, '..', 'resources'),
+    sqliteNativeBinding: app.isPackaged ? join(process.resourcesPath, 'native', 'better_sqlite3.node') : join(OUT_DIR, '..', 'native', 'electron', 'better_sqlite3.node'),
     log,
     // Installed per machine by IT: electron-updater replaces the app on quit, after the store closed.
     createUpdater: () => {
