@@ -63,3 +63,11 @@ describe('dependencies', () => {
     expect(pkg.allowScripts?.electron).toBe(false);
   });
 });
+
+describe('administrator guide', () => {
+  it('documents every policy key', async () => {
+    const { SETTING_KEYS } = await import('../preload/contract.js');
+    const guide = readFileSync(join(SOURCE_ROOT, 'docs', 'ADMIN.md'), 'utf8');
+    expect(SETTING_KEYS.filter((key) => !guide.includes(`\`${key}\``))).toEqual([]);
+  });
+});
