@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SOURCE_ROOT } from '../main/app/paths.js';
+import { tempDir } from './support/tempDir.js';
 
 /**
  * The process layers, checked on every import (type-only imports included):
@@ -25,6 +25,7 @@ function sourceFiles(dir: string): string[] {
 const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 const COMMENTS = /\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm;
+const STRINGS = /`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"/g;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8').replace(COMMENTS, '');
@@ -71,13 +72,14 @@ describe('process layers', () => {
     const dom = /\b(document|window|localStorage|sessionStorage|navigator)\s*\.|\bnew\s+(DOMParser|XMLHttpRequest)\b/;
     const offenders = files
       .filter((f) => rel(f).startsWith('main/') && !rel(f).startsWith('main/electron/') && !rel(f).endsWith('.test.ts'))
-      .filter((f) => dom.test(readFileSync(f, 'utf8').replace(COMMENTS, '')))
+      // Strings are left out: a page main serves (say, a sign-in redirect) may mention the DOM.
+      .filter((f) => dom.test(readFileSync(f, 'utf8').replace(COMMENTS, '').replace(STRINGS, '""')))
       .map(rel);
     expect(offenders).toEqual([]);
   });
 
   it('sees type-only, dynamic and require imports, and ignores comments', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atrium-layers-'));
+    const dir = tempDir('atrium-layers-');
     const file = join(dir, 'sample.ts');
     writeFileSync(file, "// import 'electron'\nimport type { App } from 'electron';\nconst a = await import('../main/x.js');\nrequire('fs');\n");
     expect(importsOf(file)).toEqual(['electron', '../main/x.js', 'fs']);

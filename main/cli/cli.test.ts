@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SOURCE_ROOT } from '../app/paths.js';
 import { runCli } from './index.js';
+import { tempDir } from '../../test/support/tempDir.js';
 
 function capture() {
   const stdout = new PassThrough();
@@ -30,9 +30,9 @@ describe('atrium CLI', () => {
   });
 
   it('validates a policy without touching the data folder or a keyring', () => {
-    const home = join(mkdtempSync(join(tmpdir(), 'atrium-cli-')), 'home');
-    const good = join(tmpdir(), `policy-good-${process.pid}.json`);
-    const bad = join(tmpdir(), `policy-bad-${process.pid}.json`);
+    const home = join(tempDir('atrium-cli-'), 'home');
+    const good = join(tempDir('atrium-policy-'), 'good.json');
+    const bad = join(tempDir('atrium-policy-'), 'bad.json');
     writeFileSync(good, JSON.stringify({ enforced: { 'updates.mode': 'off' } }));
     writeFileSync(bad, JSON.stringify({ enforced: { 'updates.mode': 'nightly' } }));
     const env = { ...process.env, ATRIUM_HOME: home };
@@ -54,7 +54,7 @@ describe('atrium CLI', () => {
 
 describe('atrium policy show', () => {
   it('shows enforced values and their source, and fails on an invalid policy', () => {
-    const home = mkdtempSync(join(tmpdir(), 'atrium-cli-'));
+    const home = tempDir('atrium-cli-');
     const policy = join(home, 'policy.json');
     writeFileSync(policy, JSON.stringify({ enforced: { 'aws.region': 'ap-southeast-2' } }));
     const env = { ...process.env, ATRIUM_HOME: home, ATRIUM_POLICY_FILE: policy };

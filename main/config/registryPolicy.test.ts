@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PolicyError, readMachinePolicy, validatePolicy } from './policy.js';
 import { parseRegQuery, readRegistryPolicy } from './registryPolicy.js';
+import { tempDir } from '../../test/support/tempDir.js';
 
 // What `reg query HKLM\Software\Policies\Atrium /s` prints on Windows.
 const REG_OUTPUT = [
@@ -29,7 +29,7 @@ describe('registry policy (Windows)', () => {
   });
 
   it('wins over the policy file key by key', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'atrium-reg-')), 'policy.json');
+    const file = join(tempDir('atrium-reg-'), 'policy.json');
     writeFileSync(file, JSON.stringify({ enforced: { 'aws.region': 'us-west-2', 'updates.mode': 'off' } }));
     const policy = readMachinePolicy(file, readRegistryPolicy('win32', () => REG_OUTPUT));
     expect(policy.enforced).toMatchObject({ 'aws.region': 'eu-central-1', 'updates.mode': 'off', 'session.idleLockMinutes': 10 });

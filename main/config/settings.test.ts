@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SOURCE_ROOT } from '../app/paths.js';
@@ -7,8 +6,9 @@ import { CallError } from '../ipc/callError.js';
 import { createMemoryLogger } from '../log/logger.js';
 import { defaultPolicyPath, parsePolicy, policyJsonSchema, PolicyError, readPolicyFile } from './policy.js';
 import { SettingsService } from './settingsService.js';
+import { tempDir } from '../../test/support/tempDir.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'atrium-settings-'));
+const dir = () => tempDir('atrium-settings-');
 
 describe('settings', () => {
   it('layers enforced policy over user settings over policy defaults over built-in defaults', () => {

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileLogger } from './logger.js';
+import { tempDir } from '../../test/support/tempDir.js';
 
 describe('file logger', () => {
   it('writes JSON lines and never writes PHI-like fields', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'atrium-log-')), 'logs', 'app.log');
+    const file = join(tempDir('atrium-log-'), 'logs', 'app.log');
     const log = createFileLogger({ file });
     log.info('encounter.opened', { encounterId: 'E1', patientName: 'Jane Doe', noteText: 'pneumonia', count: 3 });
     log.debug('hidden');
@@ -17,7 +17,7 @@ describe('file logger', () => {
   });
 
   it('rotates past its size limit', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'atrium-log-')), 'app.log');
+    const file = join(tempDir('atrium-log-'), 'app.log');
     const log = createFileLogger({ file, maxBytes: 500 });
     for (let i = 0; i < 20; i++) log.info('tick', { i });
     expect(readFileSync(file, 'utf8').length).toBeLessThanOrEqual(500);

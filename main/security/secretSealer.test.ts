@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileKeySealer, SealerError } from './secretSealer.js';
+import { tempDir } from '../../test/support/tempDir.js';
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'atrium-sealer-'));
+const fresh = () => tempDir('atrium-sealer-');
 
 describe('FileKeySealer', () => {
   it('round-trips, and never leaves the plaintext in the sealed bytes', async () => {

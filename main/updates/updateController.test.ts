@@ -1,13 +1,13 @@
 import { DebUpdater } from 'electron-updater';
 import { NodeHttpExecutor } from 'builder-util/out/nodeHttpExecutor.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../log/logger.js';
 import { UpdateController, type UpdaterPort, type UpdateSettings } from './updateController.js';
+import { tempDir } from '../../test/support/tempDir.js';
 
 type AppAdapter = NonNullable<ConstructorParameters<typeof DebUpdater>[1]>;
 
@@ -32,7 +32,7 @@ const feed = (version: string, staging?: number) =>
 
 /** A real electron-updater, as the packaged app installed from the .deb has, on Node's HTTP stack instead of Electron's. */
 function realUpdater(stagingId: string): UpdaterPort {
-  const dir = mkdtempSync(join(tmpdir(), 'atrium-updater-'));
+  const dir = tempDir('atrium-updater-');
   writeFileSync(join(dir, '.updaterId'), stagingId);
   const app: AppAdapter = {
     version: '1.0.0',

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { startTestHost, type HostFixture } from '../support/runningHost.js';
+import { tempDir } from '../support/tempDir.js';
 
 describe('the station in a browser, through the host', () => {
   let browser: Browser;
@@ -13,7 +13,7 @@ describe('the station in a browser, through the host', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    const policyFile = join(tmpdir(), `atrium-e2e-policy-${process.pid}.json`);
+    const policyFile = join(tempDir('atrium-e2e-'), 'policy.json');
     writeFileSync(policyFile, JSON.stringify({ enforced: { 'aws.region': 'eu-central-1' } }));
     fixture = await startTestHost({ policyFile });
     browser = await launchChromium();

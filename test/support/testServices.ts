@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceResourcesDir } from '../../main/app/paths.js';
 import { createMemoryLogger } from '../../main/log/logger.js';
 import { FileKeySealer } from '../../main/security/secretSealer.js';
 import { Services } from '../../main/services.js';
+import { tempDir } from './tempDir.js';
 
 export interface TestServices {
   services: Services;
@@ -15,7 +15,7 @@ export interface TestServices {
 
 /** Real services over a throwaway data folder, with an optional policy file. */
 export function createTestServices(options: { policyFile?: string; mode?: 'host' | 'cli' } = {}): TestServices {
-  const dir = mkdtempSync(join(tmpdir(), 'atrium-test-'));
+  const dir = tempDir('atrium-test-');
   const log = createMemoryLogger();
   const services = new Services({
     mode: options.mode ?? 'host',
