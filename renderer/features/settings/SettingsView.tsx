@@ -71,7 +71,10 @@ function SettingRow({ settingKey }: { settingKey: SettingKey }) {
   }
   return (
     <div className="setting-row" data-setting={settingKey}>
-      <label htmlFor={id}>{settingKey}</label>
+      <label htmlFor={id}>
+        {SettingsSchema.shape[settingKey].unwrap().description ?? settingKey}
+        <code>{settingKey}</code>
+      </label>
       {control}
       <span className="setting-source">{locked ? '🔒 Set by your organisation' : snapshot.sources[settingKey] === 'user' ? 'Changed' : 'Default'}</span>
       {error && (
