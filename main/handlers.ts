@@ -3,6 +3,7 @@ import { platform } from 'node:os';
 import type { UpdateStatus } from '../preload/contract.js';
 import { HandlerRegistry } from './ipc/handlerRegistry.js';
 import type { Services } from './services.js';
+import { connectSessionEvents, registerSessionHandlers } from './session/sessionHandlers.js';
 
 /**
  * Wires every contract method to its service. Electron and the host both call this; each
@@ -22,6 +23,7 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
   registry.register('settings.get', () => services.settings.snapshot());
   registry.register('settings.set', ({ key, value }) => services.settings.set(key, value));
   registry.register('session.status', () => services.principal.status());
+  registerSessionHandlers(registry, services);
   registry.register('status.summary', () => ({ pendingUploads: null, model: null }));
   registry.register('updates.status', () => services.updates?.status() ?? unsupportedUpdates(services));
   registry.register('updates.check', async () => (await services.updates?.check()) ?? unsupportedUpdates(services));
@@ -51,6 +53,7 @@ export function connectServiceEvents(services: Services): () => void {
       services.updates?.applySettings();
     }),
     services.principal.onChange((status) => services.events.emit('session.changed', status)),
+    connectSessionEvents(services),
   ];
   return () => {
     for (const stop of stops) stop();

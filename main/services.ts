@@ -1,7 +1,9 @@
 // NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import { join } from 'node:path';
-import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import { AwsClientFactory } from './aws/awsClientFactory.js';
+import { SSOClient } from '@aws-sdk/client-sso';
+import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import { AwsClientFactory, type AwsRequestHandler } from './aws/awsClientFactory.js';
+import { IdentityCenterSession } from './aws/sso/identityCenterSession.js';
 import { BinaryRoutes } from './binary/binaryRoutes.js';
 import { defaultPolicyPath, PolicyError, readMachinePolicy } from './config/policy.js';
 import { readRegistryPolicy } from './config/registryPolicy.js';
@@ -9,7 +11,9 @@ import { SettingsService } from './config/settingsService.js';
 import { EventBus } from './ipc/eventBus.js';
 import type { Logger } from './log/logger.js';
 import type { SecretSealer } from './security/secretSealer.js';
+import { systemClock, type Clock } from './session/clock.js';
 import { PrincipalService } from './session/principalService.js';
+import { SessionLock } from './session/sessionLock.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
 
 /** What the process that hosts the services knows about itself; everything else derives from it. */
@@ -25,7 +29,13 @@ export interface AppEnvironment {
   readonly createSealer: () => SecretSealer;
   readonly policyFile?: string;
   /** Electron passes a handler on its own network stack. */
-  readonly awsRequestHandler?: () => NodeHttpHandler;
+  readonly awsRequestHandler?: () => AwsRequestHandler;
+  /** Identity Center endpoints other than AWS's (local stand-ins in tests and demos). */
+  readonly ssoEndpoints?: { readonly oidc: string; readonly portal: string };
+  /** Time for the idle lock and token expiry; the wall clock unless a test supplies one. */
+  readonly clock?: Clock;
+  /** Opens a URL in the system browser (Electron's shell.openExternal); absent in the host and CLI. */
+  readonly openExternal?: (url: string) => Promise<void>;
   /**
    * The SQLite module built for Electron's ABI, loaded by explicit path in the packaged app; absent in
    * Node, where the module's own (Node-ABI) build loads.
@@ -80,9 +90,65 @@ export class Services {
       () =>
         new AwsClientFactory({
           region: () => this.settings.get('aws.region'),
+          // Identity Center role credentials once a start URL is configured; the default chain otherwise.
+          credentials: () => (this.settings.get('aws.sso.startUrl') ? this.identityCenter.credentials : null),
           ...(this.env.awsRequestHandler ? { requestHandler: this.env.awsRequestHandler } : {}),
         }),
     );
+  }
+
+  get clock(): Clock {
+    return this.env.clock ?? systemClock;
+  }
+
+  /** Sign-in with IAM Identity Center; its tokens and credentials never leave main. */
+  get identityCenter(): IdentityCenterSession {
+    return this.once('identityCenter', () => {
+      const values = () => this.settings.snapshot();
+      const session = new IdentityCenterSession({
+        sealer: this.sealer,
+        dir: join(this.env.userDataDir, 'identity-center'),
+        config: () => {
+          const { values: v, locked } = values();
+          return {
+            startUrl: v['aws.sso.startUrl'],
+            region: v['aws.region'],
+            accountId: v['aws.sso.accountId'],
+            roleName: v['aws.sso.roleName'],
+            accountLocked: locked.includes('aws.sso.accountId'),
+            roleLocked: locked.includes('aws.sso.roleName'),
+          };
+        },
+        oidc: () => this.aws.create(SSOOIDCClient, { endpoint: this.env.ssoEndpoints?.oidc ?? null, maxAttempts: 2 }),
+        portal: () => this.aws.create(SSOClient, { endpoint: this.env.ssoEndpoints?.portal ?? null, maxAttempts: 2 }),
+        principal: this.principal,
+        clock: this.clock,
+        log: this.log,
+        ...(this.env.openExternal ? { openExternal: this.env.openExternal } : {}),
+        onProgress: (progress) => this.events.emit('session.signIn.changed', progress),
+      });
+      void session.restore().catch((error: unknown) => this.log.warn('sso.restore_failed', { error: error as Error }));
+      return session;
+    });
+  }
+
+  /** The idle lock: PHI calls are refused while it is engaged. */
+  get sessionLock(): SessionLock {
+    return this.once('sessionLock', () => {
+      const lock = new SessionLock({
+        sealer: this.sealer,
+        dir: join(this.env.userDataDir, 'identity-center'),
+        clock: this.clock,
+        log: this.log,
+        idleMinutes: () => this.settings.get('session.idleLockMinutes'),
+        secretRequired: () => this.settings.get('aws.sso.startUrl') !== null,
+        mayChooseFirstSecret: () => this.settings.get('aws.sso.startUrl') === null || this.principal.current().kind === 'identity-center',
+        onChange: (status) => this.events.emit('session.lock.changed', status),
+        ...(this.env.clock ? { checkEveryMs: 0 } : {}),
+      });
+      this.onDispose(() => lock.dispose());
+      return lock;
+    });
   }
 
   get events(): EventBus {

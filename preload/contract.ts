@@ -23,27 +23,25 @@ export const EndpointUrlSchema = z
  * settings view and `settings.set` address them the same way.
  */
 export const SettingsSchema = z.object({
-  'ui.theme': ThemeSchema.default('system'),
-  'aws.region': z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').default('us-east-1'),
-  'aws.sso.startUrl': EndpointUrlSchema.nullable().default(null),
-  'aws.sso.accountId': z.string().regex(/^\d{12}$/).nullable().default(null),
-  'aws.sso.roleName': z.string().min(1).max(64).nullable().default(null),
-  'aws.healthImaging.endpoint': EndpointUrlSchema.nullable().default(null),
-  'aws.healthImaging.datastoreId': z.string().regex(/^[0-9a-z]{32}$/).nullable().default(null),
-  'aws.sagemaker.endpointName': z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/).nullable().default(null),
-  'aws.eventBridge.busName': z.string().min(1).max(256).nullable().default(null),
-  'warehouse.kind': z.enum(['local', 'snowflake']).default('local'),
-  'warehouse.snowflake.account': z.string().min(1).max(255).nullable().default(null),
-  'warehouse.snowflake.warehouse': z.string().min(1).max(255).nullable().default(null),
-  'warehouse.snowflake.database': z.string().min(1).max(255).nullable().default(null),
-  'store.allowPhiWithoutKeyring': z.boolean().default(false),
-  'store.retentionDays': z.number().int().min(1).max(3650).default(30),
-  'session.idleLockMinutes': z.number().int().min(1).max(240).default(15),
-  /** off: never check; manual: check and tell, install when asked; auto: download and install on quit. */
-  'updates.mode': z.enum(['off', 'manual', 'auto']).default('auto'),
-  'updates.channel': z.enum(['stable', 'beta']).default('stable'),
-  /** An internal mirror of the update feed; null uses the feed built into the installer. */
-  'updates.feedUrl': EndpointUrlSchema.nullable().default(null),
+  'ui.theme': ThemeSchema.describe('Colour theme').default('system'),
+  'aws.region': z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').describe('AWS region for every AWS call').default('us-east-1'),
+  'aws.sso.startUrl': EndpointUrlSchema.nullable().describe('IAM Identity Center start URL').default(null),
+  'aws.sso.accountId': z.string().regex(/^\d{12}$/).nullable().describe('AWS account to work in').default(null),
+  'aws.sso.roleName': z.string().min(1).max(64).nullable().describe('Identity Center role (permission set)').default(null),
+  'aws.healthImaging.endpoint': EndpointUrlSchema.nullable().describe('Custom HealthImaging endpoint (e.g. a VPC endpoint)').default(null),
+  'aws.healthImaging.datastoreId': z.string().regex(/^[0-9a-z]{32}$/).nullable().describe('HealthImaging datastore').default(null),
+  'aws.sagemaker.endpointName': z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/).nullable().describe('SageMaker endpoint for code suggestions (the embedded model otherwise)').default(null),
+  'aws.eventBridge.busName': z.string().min(1).max(256).nullable().describe('EventBridge bus where verifications are published').default(null),
+  'warehouse.kind': z.enum(['local', 'snowflake']).describe('Warehouse to sync with').default('local'),
+  'warehouse.snowflake.account': z.string().min(1).max(255).nullable().describe('Snowflake account identifier').default(null),
+  'warehouse.snowflake.warehouse': z.string().min(1).max(255).nullable().describe('Snowflake virtual warehouse').default(null),
+  'warehouse.snowflake.database': z.string().min(1).max(255).nullable().describe('Snowflake database').default(null),
+  'store.allowPhiWithoutKeyring': z.boolean().describe('Allow patient data on a machine without an OS keyring').default(false),
+  'store.retentionDays': z.number().int().min(1).max(3650).describe('Days acknowledged work and unassigned notes are kept').default(30),
+  'session.idleLockMinutes': z.number().int().min(1).max(240).describe('Minutes of inactivity before the station locks').default(15),
+  'updates.mode': z.enum(['off', 'manual', 'auto']).describe('Updates: off, manual (check and ask) or auto (download; install on quit)').default('auto'),
+  'updates.channel': z.enum(['stable', 'beta']).describe('Update channel').default('stable'),
+  'updates.feedUrl': EndpointUrlSchema.nullable().describe('Internal mirror of the update feed').default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -74,6 +72,36 @@ export const SessionStatusSchema = z.object({
   expiresAt: z.iso.datetime().nullable(),
 });
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+/** Where an Identity Center sign-in stands. Carries the code a person types, never a token. */
+export const SignInProgressSchema = z.object({
+  state: z.enum(['idle', 'pending', 'choose-role', 'signed-in', 'reauth-required', 'failed']),
+  flow: z.enum(['device', 'browser']).nullable(),
+  userCode: z.string().max(64).nullable(),
+  verificationUri: z.string().max(4096).nullable(),
+  verificationUriComplete: z.string().max(4096).nullable(),
+  expiresAt: z.iso.datetime().nullable(),
+  message: z.string().max(500).nullable(),
+});
+export type SignInProgress = z.infer<typeof SignInProgressSchema>;
+
+export const SsoAccountsSchema = z.object({
+  accounts: z.array(z.object({ accountId: z.string(), accountName: z.string().nullable(), roles: z.array(z.string()) })),
+});
+export type SsoAccounts = z.infer<typeof SsoAccountsSchema>;
+
+/** The idle lock. `hasSecret`: an unlock PIN or passphrase has been set on this station. */
+export const LockStatusSchema = z.object({
+  locked: z.boolean(),
+  hasSecret: z.boolean(),
+  idleLockMinutes: z.number().int(),
+  /** Seconds before another unlock attempt is accepted, after repeated wrong secrets. */
+  retryAfterSeconds: z.number().int().nonnegative(),
+});
+export type LockStatus = z.infer<typeof LockStatusSchema>;
+
+/** A PIN or passphrase: 6 to 128 characters. */
+export const UnlockSecretSchema = z.string().min(6).max(128);
 
 export const AppInfoSchema = z.object({
   name: z.literal('Atrium'),
@@ -110,22 +138,41 @@ const SettingUpdateSchema = z
   .object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.unknown() })
   .strict();
 
-/** Methods: name → input and output schemas. */
+/**
+ * Methods: name → input and output schemas. `phi: true` marks a method whose result can carry patient
+ * data: the registry refuses it (code 'locked') while the station is locked. Add it to every such method.
+ */
 export const methods = {
   'app.info': { input: z.void(), output: AppInfoSchema },
   'settings.get': { input: z.void(), output: SettingsSnapshotSchema },
   'settings.set': { input: SettingUpdateSchema, output: SettingsSnapshotSchema },
   'session.status': { input: z.void(), output: SessionStatusSchema },
+  'session.signIn.start': { input: z.object({ flow: z.enum(['device', 'browser']) }).strict(), output: SignInProgressSchema },
+  'session.signIn.poll': { input: z.void(), output: SignInProgressSchema },
+  'session.signIn.cancel': { input: z.void(), output: SignInProgressSchema },
+  'session.accounts': { input: z.void(), output: SsoAccountsSchema },
+  'session.selectRole': {
+    input: z.object({ accountId: z.string().regex(/^\d{12}$/), roleName: z.string().min(1).max(64), accountName: z.string().max(256).nullable().optional() }).strict(),
+    output: SessionStatusSchema,
+  },
+  'session.signOut': { input: z.void(), output: SessionStatusSchema },
+  'session.activity': { input: z.void(), output: LockStatusSchema },
+  'session.lock.status': { input: z.void(), output: LockStatusSchema },
+  'session.lock': { input: z.void(), output: LockStatusSchema },
+  'session.unlock': { input: z.object({ secret: UnlockSecretSchema }).strict(), output: LockStatusSchema },
+  'session.lock.setSecret': { input: z.object({ secret: UnlockSecretSchema, current: UnlockSecretSchema.optional() }).strict(), output: LockStatusSchema },
   'status.summary': { input: z.void(), output: StatusSummarySchema },
   'updates.status': { input: z.void(), output: UpdateStatusSchema },
   'updates.check': { input: z.void(), output: UpdateStatusSchema },
   'updates.download': { input: z.void(), output: UpdateStatusSchema },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; phi?: true }>;
 
 /** Events main pushes to the renderer: name → payload schema. */
 export const events = {
   'settings.changed': SettingsSnapshotSchema,
   'session.changed': SessionStatusSchema,
+  'session.signIn.changed': SignInProgressSchema,
+  'session.lock.changed': LockStatusSchema,
   'updates.changed': UpdateStatusSchema,
 } as const satisfies Record<string, z.ZodType>;
 
@@ -140,6 +187,11 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+/** True for methods marked `phi: true`: refused while the station is locked. */
+export function readsPhi(method: MethodName): boolean {
+  const spec: object = methods[method];
+  return 'phi' in spec && spec.phi === true;
 }
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name);

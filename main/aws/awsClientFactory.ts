@@ -1,12 +1,24 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
+
+/**
+ * What a client's `requestHandler` must be: Node's handler, or the one on Electron's network stack
+ * (main/electron/netRequestHandler.ts). The two config methods are what SDK clients call on it.
+ */
+export interface AwsRequestHandler {
+  metadata?: RequestHandler<HttpRequest, HttpResponse>['metadata'];
+  handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: HttpResponse }>;
+  updateHttpClientConfig(key: never, value: never): void;
+  httpHandlerConfigs(): object;
+  destroy?(): void;
+}
 
 /** The options every AWS SDK v3 client constructor accepts that Atrium controls. */
 export interface AwsClientOptions {
   region: string;
   credentials: AwsCredentialIdentityProvider;
-  requestHandler: NodeHttpHandler;
+  requestHandler: AwsRequestHandler;
   endpoint?: string;
   disableHostPrefix?: boolean;
   maxAttempts?: number;
@@ -22,10 +34,10 @@ export interface AwsClientOverrides {
 
 export interface AwsClientFactoryDeps {
   region: () => string;
-  /** Identity Center role credentials once signed in; the default chain otherwise. */
-  credentials?: () => AwsCredentialIdentityProvider;
+  /** Identity Center role credentials once configured (null: the default chain). */
+  credentials?: () => AwsCredentialIdentityProvider | null;
   /** Electron swaps in a handler on its network stack (system proxy, PAC, OS trust store). */
-  requestHandler?: () => NodeHttpHandler;
+  requestHandler?: () => AwsRequestHandler;
 }
 
 /**
@@ -33,7 +45,7 @@ export interface AwsClientFactoryDeps {
  * network stack, and credentials never have to be threaded through feature code.
  */
 export class AwsClientFactory {
-  private handler: NodeHttpHandler | undefined;
+  private handler: AwsRequestHandler | undefined;
 
   constructor(private readonly deps: AwsClientFactoryDeps) {}
 
@@ -49,7 +61,7 @@ export class AwsClientFactory {
     return new Client(options);
   }
 
-  private sharedHandler(): NodeHttpHandler {
+  private sharedHandler(): AwsRequestHandler {
     this.handler ??= this.deps.requestHandler?.() ?? new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 });
     return this.handler;
   }

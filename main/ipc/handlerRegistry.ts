@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   isMethodName,
   methods,
+  readsPhi,
   type CallReply,
   type MethodName,
   type MethodOutput,
@@ -23,12 +24,21 @@ export type Handler<M extends MethodName> = (
  */
 export class HandlerRegistry {
   private readonly handlers = new Map<MethodName, Handler<MethodName>>();
+  private phiGate: (() => void | Promise<void>) | null = null;
 
   constructor(private readonly log: Logger) {}
 
   register<M extends MethodName>(method: M, handler: Handler<M>): void {
     if (this.handlers.has(method)) throw new Error(`Handler for ${method} registered twice`);
     this.handlers.set(method, handler as unknown as Handler<MethodName>);
+  }
+
+  /**
+   * Runs before every method the contract marks `phi: true` (the idle lock): throwing a CallError
+   * refuses the call before its input is even parsed.
+   */
+  setPhiGate(gate: () => void | Promise<void>): void {
+    this.phiGate = gate;
   }
 
   /** Methods of the contract with no handler yet: a start-up check, and a test. */
@@ -53,6 +63,7 @@ export class HandlerRegistry {
     }
     const handler = this.handlers.get(method);
     if (!handler) throw new CallError('unavailable', `${method} is not available in this build`);
+    if (readsPhi(method)) await this.phiGate?.();
     const spec = methods[method];
     const parsed = spec.input.safeParse(rawInput);
     if (!parsed.success) {
