@@ -25,6 +25,7 @@ export type Handler<M extends MethodName> = (
 export class HandlerRegistry {
   private readonly handlers = new Map<MethodName, Handler<MethodName>>();
   private phiGate: (() => void | Promise<void>) | null = null;
+  private readonly extraPhi = new Set<MethodName>();
 
   constructor(private readonly log: Logger) {}
 
@@ -39,6 +40,16 @@ export class HandlerRegistry {
    */
   setPhiGate(gate: () => void | Promise<void>): void {
     this.phiGate = gate;
+  }
+
+  /** Marks methods as PHI-reading beyond those the contract marks with `phi: true`. */
+  markPhi(...methodNames: MethodName[]): void {
+    for (const name of methodNames) this.extraPhi.add(name);
+  }
+
+  /** Whether the lock gate applies to a method. */
+  readsPhi(method: MethodName): boolean {
+    return readsPhi(method) || this.extraPhi.has(method);
   }
 
   /** Methods of the contract with no handler yet: a start-up check, and a test. */
@@ -63,7 +74,7 @@ export class HandlerRegistry {
     }
     const handler = this.handlers.get(method);
     if (!handler) throw new CallError('unavailable', `${method} is not available in this build`);
-    if (readsPhi(method)) await this.phiGate?.();
+    if (this.readsPhi(method)) await this.phiGate?.();
     const spec = methods[method];
     const parsed = spec.input.safeParse(rawInput);
     if (!parsed.success) {
