@@ -1,0 +1,432 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { z } from 'zod';
+import { splitStatements, statementTypeId, translate } from './dialect.js';
+
+/**
+ * A Snowflake stand-in for tests and demos (never shipped): an HTTP server speaking the REST protocol
+ * snowflake-sdk uses (login-request, query-request with JSON rowsets, token-request renewal, heartbeat,
+ * session delete, telemetry), backed by DuckDB with one engine connection per Snowflake session so
+ * temporary tables behave. Faults are injected through `faults`.
+ */
+
+const WAREHOUSE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'cloud', 'warehouse');
+
+export interface StandInFaults {
+  /** Execute the next N matching query-requests, then drop the connection without answering. */
+  dropAfterCommit: number;
+  dropAfterCommitMatch: RegExp;
+  /** Answer the next N query-requests with 503 before executing them. */
+  unavailable: number;
+  /** Answer the next N query-requests with 390112 (session token expired); the driver renews and replays. */
+  expireSession: number;
+  /** Send half the body of the next N query responses, then cut the connection. */
+  truncateBody: number;
+  /** Added to every query response. */
+  latencyMs: number;
+}
+
+export interface StandInStats {
+  logins: number;
+  renewals: number;
+  heartbeats: number;
+  queries: number;
+  deletes: number;
+  faultsInjected: number;
+  telemetry: number;
+}
+
+interface Session {
+  id: number;
+  sessionToken: string;
+  masterToken: string;
+  connection: DuckDBConnection;
+  user: string;
+  authenticator: string;
+}
+
+const LoginBody = z.object({
+  data: z
+    .object({
+      LOGIN_NAME: z.string().optional(),
+      AUTHENTICATOR: z.string().optional(),
+      TOKEN: z.string().optional(),
+      PASSWORD: z.string().optional(),
+    })
+    .passthrough(),
+});
+
+const BindValue = z.object({ type: z.string(), value: z.union([z.string(), z.null(), z.array(z.union([z.string(), z.null()]))]) });
+const QueryBody = z.object({
+  sqlText: z.string(),
+  bindings: z.record(z.string(), BindValue).optional(),
+  bindStage: z.string().optional(),
+});
+const RenewBody = z.object({ requestType: z.string(), oldSessionToken: z.string() });
+
+type Bind = z.infer<typeof BindValue>;
+
+export interface SnowflakeStandInOptions {
+  /** Key-pair users: LOGIN_NAME → accepted; anything with a token is accepted unless `rejectLogin` says no. */
+  rejectLogin?: (user: string, authenticator: string) => string | null;
+  /** Session token validity reported to the driver, in seconds. */
+  sessionValiditySeconds?: number;
+  /** Apply cloud/warehouse migrations on start (default true). */
+  migrate?: boolean;
+}
+
+export class SnowflakeStandIn {
+  readonly faults: StandInFaults = {
+    dropAfterCommit: 0,
+    dropAfterCommitMatch: /^MERGE/i,
+    unavailable: 0,
+    expireSession: 0,
+    truncateBody: 0,
+    latencyMs: 0,
+  };
+  readonly stats: StandInStats = { logins: 0, renewals: 0, heartbeats: 0, queries: 0, deletes: 0, faultsInjected: 0, telemetry: 0 };
+  /** Every SQL text the stand-in executed, as the driver sent it (for tests that check the push shape). */
+  readonly executed: string[] = [];
+  private server: Server | undefined;
+  private instance: DuckDBInstance | undefined;
+  private admin: DuckDBConnection | undefined;
+  private readonly sessions = new Map<string, Session>();
+  private nextSessionId = 1;
+  /** One statement at a time, like table locks on the tables the desktops write. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: SnowflakeStandInOptions = {}) {}
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('stand-in not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo).port;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.instance = await DuckDBInstance.create(':memory:');
+    this.admin = await this.instance.connect();
+    if (this.options.migrate !== false) await this.migrate();
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.json(res, 500, { success: false, code: '000500', message: (error as Error).message, data: null });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    for (const session of this.sessions.values()) session.connection.closeSync();
+    this.sessions.clear();
+    this.admin?.closeSync();
+    this.instance?.closeSync();
+    this.server = undefined;
+  }
+
+  /** Applies the warehouse migrations through the dialect shim, as an administrator would. */
+  async migrate(): Promise<void> {
+    const dir = join(WAREHOUSE_DIR, 'migrations');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+      for (const statement of splitStatements(readFileSync(join(dir, file), 'utf8'))) await this.adminExec(statement);
+    }
+  }
+
+  /** Runs Snowflake SQL as the warehouse's owner (server-side changes in tests and demos). */
+  async adminExec(sql: string, params: readonly (string | number | null)[] = []): Promise<Record<string, unknown>[]> {
+    const admin = this.admin;
+    if (!admin) throw new Error('stand-in not started');
+    return this.serial(async () => {
+      const t = translate(sql);
+      if (t.kind === 'skip') return [];
+      const prepared = await admin.prepare(t.sql);
+      params.forEach((value, i) => bindOne(prepared, i + 1, value === null ? null : String(value), typeof value === 'number' ? 'FIXED' : 'TEXT'));
+      const reader = await prepared.runAndReadAll();
+      if (t.writes.length > 0) await this.publish(admin);
+      const names = reader.columnNames().map((n) => n.toUpperCase());
+      return reader.getRowsJS().map((row) => Object.fromEntries(row.map((v, i) => [names[i] as string, typeof v === 'bigint' ? Number(v) : v])));
+    });
+  }
+
+  // ---- HTTP ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const body = await readBody(req);
+    const path = url.pathname;
+    if (req.method === 'POST' && path === '/session/v1/login-request') return this.login(body, res);
+    if (req.method === 'POST' && path === '/telemetry/send') {
+      this.stats.telemetry++;
+      return this.json(res, 200, { success: true, data: 'Log Received', code: null, message: null });
+    }
+    const token = /Snowflake Token="([^"]+)"/.exec(req.headers.authorization ?? '')?.[1];
+    if (req.method === 'POST' && path === '/session/token-request') return this.renew(token, body, res);
+    const session = token ? this.sessions.get(token) : undefined;
+    if (!session) {
+      return this.json(res, 200, { success: false, code: '390104', message: 'Session no longer exists or token invalid.', data: { errorCode: '390104' } });
+    }
+    if (req.method === 'POST' && path === '/session/heartbeat') {
+      this.stats.heartbeats++;
+      return this.json(res, 200, { success: true, code: null, message: null, data: null });
+    }
+    if (req.method === 'POST' && path === '/session' && url.searchParams.get('delete') === 'true') {
+      this.stats.deletes++;
+      this.sessions.delete(session.sessionToken);
+      session.connection.closeSync();
+      return this.json(res, 200, { success: true, code: null, message: null, data: null });
+    }
+    if (req.method === 'POST' && path === '/queries/v1/abort-request') {
+      return this.json(res, 200, { success: true, code: null, message: null, data: null });
+    }
+    if (req.method === 'POST' && path === '/queries/v1/query-request') return this.query(session, body, res);
+    this.json(res, 404, { success: false, code: '000404', message: `stand-in: no route ${req.method} ${path}`, data: null });
+  }
+
+  private login(raw: string, res: ServerResponse): void {
+    const parsed = LoginBody.safeParse(JSON.parse(raw));
+    if (!parsed.success) return this.json(res, 400, { success: false, code: '390100', message: 'bad login request', data: null });
+    const user = parsed.data.data.LOGIN_NAME ?? '';
+    const authenticator = parsed.data.data.AUTHENTICATOR ?? 'SNOWFLAKE';
+    const refusal = this.options.rejectLogin?.(user, authenticator) ?? null;
+    if (refusal) return this.json(res, 200, { success: false, code: '390100', message: refusal, data: { authnMethod: authenticator } });
+    void this.openSession(user, authenticator).then((session) => {
+      this.stats.logins++;
+      const validity = this.options.sessionValiditySeconds ?? 3600;
+      this.json(res, 200, {
+        success: true,
+        code: null,
+        message: null,
+        data: {
+          token: session.sessionToken,
+          masterToken: session.masterToken,
+          validityInSeconds: validity,
+          masterValidityInSeconds: 14400,
+          sessionId: session.id,
+          parameters: [
+            { name: 'CLIENT_STAGE_ARRAY_BINDING_THRESHOLD', value: 65280 },
+            { name: 'TIMEZONE', value: 'UTC' },
+          ],
+          sessionInfo: { databaseName: 'MEDICAL_CODING_ML', schemaName: 'STAGING', warehouseName: 'CODING_WH', roleName: 'ATRIUM_DESKTOP' },
+          serverVersion: 'stand-in',
+        },
+      });
+    });
+  }
+
+  private async openSession(user: string, authenticator: string): Promise<Session> {
+    if (!this.instance) throw new Error('stand-in not started');
+    const connection = await this.instance.connect();
+    const session: Session = { id: this.nextSessionId++, sessionToken: token(), masterToken: token(), connection, user, authenticator };
+    this.sessions.set(session.sessionToken, session);
+    return session;
+  }
+
+  private renew(masterToken: string | undefined, raw: string, res: ServerResponse): void {
+    const parsed = RenewBody.safeParse(JSON.parse(raw));
+    const session = parsed.success ? this.sessions.get(parsed.data.oldSessionToken) : undefined;
+    if (!parsed.success || !session || session.masterToken !== masterToken) {
+      return this.json(res, 200, { success: false, code: '390114', message: 'Master token expired or invalid.', data: null });
+    }
+    this.stats.renewals++;
+    this.sessions.delete(session.sessionToken);
+    session.sessionToken = token();
+    this.sessions.set(session.sessionToken, session);
+    this.json(res, 200, {
+      success: true,
+      code: null,
+      message: null,
+      data: { sessionToken: session.sessionToken, validityInSecondsST: this.options.sessionValiditySeconds ?? 3600, masterToken: session.masterToken, validityInSecondsMT: 14400 },
+    });
+  }
+
+  private async query(session: Session, raw: string, res: ServerResponse): Promise<void> {
+    const parsed = QueryBody.safeParse(JSON.parse(raw));
+    if (!parsed.success) return this.json(res, 400, { success: false, code: '000400', message: 'bad query request', data: null });
+    const { sqlText, bindings } = parsed.data;
+    if (parsed.data.bindStage) {
+      return this.json(res, 200, { success: false, code: '000002', message: 'stand-in: stage binding is not supported (keep array binds under the threshold)', data: null });
+    }
+    if (this.faults.unavailable > 0) {
+      this.faults.unavailable--;
+      this.stats.faultsInjected++;
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+      return;
+    }
+    if (this.faults.expireSession > 0) {
+      this.faults.expireSession--;
+      this.stats.faultsInjected++;
+      return this.json(res, 200, { success: false, code: '390112', message: 'Your session has expired. Please login again.', data: { errorCode: '390112' } });
+    }
+    this.stats.queries++;
+    const queryId = randomUUID();
+    let payload: Record<string, unknown>;
+    try {
+      payload = await this.serial(() => this.execute(session, sqlText, bindings ?? {}, queryId));
+      this.executed.push(sqlText);
+    } catch (error) {
+      const message = (error as Error).message;
+      return this.json(res, 200, {
+        success: false,
+        code: '002003',
+        message: `SQL compilation error: ${message}`,
+        data: { queryId, sqlState: '42S02', errorCode: '002003', internalError: false },
+      });
+    }
+    if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+    if (this.faults.dropAfterCommit > 0 && this.faults.dropAfterCommitMatch.test(sqlText.trimStart())) {
+      this.faults.dropAfterCommit--;
+      this.stats.faultsInjected++;
+      res.socket?.destroy();
+      return;
+    }
+    const text = JSON.stringify({ success: true, code: null, message: null, data: payload });
+    if (this.faults.truncateBody > 0) {
+      this.faults.truncateBody--;
+      this.stats.faultsInjected++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      res.socket?.destroy();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(text);
+  }
+
+  private async execute(session: Session, sqlText: string, bindings: Record<string, Bind>, queryId: string): Promise<Record<string, unknown>> {
+    const t = translate(sqlText);
+    const typeId = statementTypeId(sqlText);
+    const base = {
+      queryId,
+      parameters: [{ name: 'TIMEZONE', value: 'UTC' }],
+      finalDatabaseName: 'MEDICAL_CODING_ML',
+      finalSchemaName: 'STAGING',
+      finalWarehouseName: 'CODING_WH',
+      finalRoleName: 'ATRIUM_DESKTOP',
+      numberOfBinds: Object.keys(bindings).length,
+      statementTypeId: typeId,
+      version: 1,
+      queryResultFormat: 'json',
+    };
+    if (t.kind === 'skip') {
+      return { ...base, rowtype: [column('status', 'text')], rowset: [['Statement executed successfully.']], total: 1, returned: 1 };
+    }
+    const binds = Object.entries(bindings).sort(([a], [b]) => Number(a) - Number(b)).map(([, b]) => b);
+    const rowCount = binds.length > 0 && Array.isArray(binds[0]?.value) ? (binds[0].value as unknown[]).length : -1;
+    let reader;
+    if (rowCount >= 0) {
+      // Array binding: one execution per row group, as the server does with the row-wise bind map.
+      const { connection } = session;
+      let affected = 0;
+      const values = /^(INSERT\s+INTO\s+[\s\S]+?\s+VALUES\s*)(\(\s*\?(?:\s*,\s*\?)*\s*\))\s*$/i.exec(t.sql);
+      // A multi-row VALUES list per group of rows; any other statement runs once per row.
+      const group = values ? Math.max(1, Math.min(rowCount, Math.floor(2000 / binds.length))) : 1;
+      for (let start = 0; start < rowCount; start += group) {
+        const n = Math.min(group, rowCount - start);
+        const sql = values ? `${values[1]}${Array.from({ length: n }, () => values[2]).join(', ')}` : t.sql;
+        const prepared = await connection.prepare(sql);
+        for (let r = 0; r < n; r++) {
+          binds.forEach((b, i) => bindOne(prepared, r * binds.length + i + 1, (b.value as (string | null)[])[start + r] ?? null, b.type));
+        }
+        const result = await prepared.runAndReadAll();
+        affected += Number(result.getRowsJS()[0]?.[0] ?? 0);
+      }
+      if (t.writes.length > 0) await this.publish(connection);
+      return { ...base, rowtype: [column('number of rows inserted', 'fixed')], rowset: [[String(affected)]], total: 1, returned: 1 };
+    } else {
+      const prepared = await session.connection.prepare(t.sql);
+      binds.forEach((b, i) => bindOne(prepared, i + 1, b.value as string | null, b.type));
+      reader = await prepared.runAndReadAll();
+      if (t.writes.length > 0) await this.publish(session.connection);
+    }
+    const types = reader.columnTypes().map((ty) => String(ty));
+    const names = reader.columnNames().map((n) => (typeId >= 0x3000 && typeId < 0x4000 ? dmlColumnName(typeId) : n.toUpperCase()));
+    const rowtype = types.map((ty, i) => column(names[i] as string, snowflakeType(ty)));
+    const rowset = reader.getRowsJS().map((row) => row.map((v) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v))));
+    return { ...base, rowtype, rowset, total: rowset.length, returned: rowset.length };
+  }
+
+  /** The emulated PUBLISH_WORKLIST_CHANGES task, run right after a write to the worklist tables. */
+  private async publish(connection: DuckDBConnection): Promise<void> {
+    for (const statement of splitStatements(readFileSync(join(WAREHOUSE_DIR, 'publish_worklist_changes.sql'), 'utf8'))) {
+      const t = translate(statement);
+      if (t.kind === 'sql') await connection.run(t.sql);
+    }
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+}
+
+function token(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function column(name: string, type: 'fixed' | 'real' | 'text' | 'boolean'): Record<string, unknown> {
+  return {
+    name,
+    database: 'MEDICAL_CODING_ML',
+    schema: 'STAGING',
+    table: '',
+    type,
+    nullable: true,
+    precision: type === 'fixed' ? 38 : null,
+    scale: type === 'fixed' ? 0 : null,
+    byteLength: type === 'text' ? 16777216 : null,
+    length: type === 'text' ? 16777216 : null,
+    collation: null,
+  };
+}
+
+function dmlColumnName(typeId: number): string {
+  if (typeId === 0x3100) return 'number of rows inserted';
+  if (typeId === 0x3200) return 'number of rows updated';
+  if (typeId === 0x3300) return 'number of rows deleted';
+  return 'number of rows inserted';
+}
+
+function snowflakeType(duck: string): 'fixed' | 'real' | 'text' | 'boolean' {
+  if (/^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|DECIMAL\(\d+,0\))$/.test(duck)) return 'fixed';
+  if (/^(DOUBLE|FLOAT|REAL|DECIMAL)/.test(duck)) return 'real';
+  if (duck === 'BOOLEAN') return 'boolean';
+  return 'text';
+}
+
+function bindOne(prepared: DuckDBPreparedStatement, index: number, value: string | null, type: string): void {
+  if (value === null) prepared.bindNull(index);
+  else if (type === 'FIXED') prepared.bindBigInt(index, BigInt(value));
+  else if (type === 'REAL') prepared.bindDouble(index, Number(value));
+  else if (type === 'BOOLEAN') prepared.bindBoolean(index, value === 'true' || value === '1');
+  else prepared.bindVarchar(index, value);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  return (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+}
