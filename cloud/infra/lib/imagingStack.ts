@@ -127,7 +127,7 @@ export class ImagingStack extends Stack {
       parameters: {
         Bucket: bucket.bucketName,
         Key: sfn.JsonPath.format(`${VERIFIED_PREFIX}{}.json`, sfn.JsonPath.stringAt('$.id')),
-        Body: sfn.JsonPath.objectAt('$.detail'),
+        Body: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.detail')),
         ContentType: 'application/json',
       },
       iamResources: [bucket.arnForObjects(`${VERIFIED_PREFIX}*`)],

@@ -294,6 +294,10 @@ describe('imaging events', () => {
     const states = obj(definition.States);
     expect(obj(states.RecordVerifiedStudy).Next).toBe('GatherVerifiedStudies');
     expect(String(obj(states.RecordVerifiedStudy).Resource)).toContain('aws-sdk:s3:putObject');
+    expect(obj(obj(states.RecordVerifiedStudy).Parameters)).toMatchObject({
+      'Key.$': "States.Format('verified-studies/{}.json', $.id)",
+      'Body.$': 'States.JsonToString($.detail)',
+    });
     expect(obj(states.GatherVerifiedStudies).End).toBe(true);
     expect(obj(machine.LoggingConfiguration).IncludeExecutionData).toBe(false);
   });
