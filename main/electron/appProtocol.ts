@@ -1,6 +1,6 @@
 import { protocol } from 'electron';
 import { Readable } from 'node:stream';
-import { readStaticFile } from '../app/staticFiles.js';
+import { readPackagedFile } from '../security/packagedFiles.js';
 import { BINARY_PREFIX, httpStatusFor } from '../binary/binaryRoutes.js';
 import { CallError } from '../ipc/callError.js';
 import type { Services } from '../services.js';
@@ -20,8 +20,12 @@ export function serveAppScheme(services: Services, rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return text(404, 'Not found');
+    // The renderer only ever reads: no uploads or form posts into the app's own files.
+    if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Method not allowed');
     if (url.pathname.startsWith(BINARY_PREFIX)) {
       try {
+        // Image frames are patient data: refused while the station is locked, like `phi` calls.
+        await services.sessionLock.assertUnlocked();
         const result = await services.binaryRoutes.handle(
           url.pathname,
           url.searchParams,
@@ -36,7 +40,8 @@ export function serveAppScheme(services: Services, rendererDir: string): void {
         return text(500, 'Internal error');
       }
     }
-    const file = await readStaticFile(rendererDir, url.pathname);
+    // Only files of the packaged bundle: no traversal, no symbolic links out of it.
+    const file = await readPackagedFile(rendererDir, url.pathname);
     if (!file) return text(404, 'Not found');
     return new Response(file.body as unknown as ResponseBody, { headers: { ...appResponseHeaders(), 'Content-Type': file.contentType } });
   });

@@ -1,3 +1,5 @@
+import { isReauthRequired, isSsoOffline } from '../aws/sso/ssoErrors.js';
+import { CallError } from '../ipc/callError.js';
 import type { HandlerRegistry } from '../ipc/handlerRegistry.js';
 import type { Services } from '../services.js';
 
@@ -12,9 +14,9 @@ export function registerSessionHandlers(registry: HandlerRegistry, services: Ser
   registry.register('session.signIn.start', ({ flow }) => services.identityCenter.startSignIn(flow));
   registry.register('session.signIn.poll', () => services.identityCenter.progress());
   registry.register('session.signIn.cancel', () => services.identityCenter.cancelSignIn());
-  registry.register('session.accounts', async () => ({ accounts: await services.identityCenter.accounts() }));
+  registry.register('session.accounts', async () => ({ accounts: await caller(services.identityCenter.accounts()) }));
   registry.register('session.selectRole', async ({ accountId, roleName, accountName }) => {
-    await services.identityCenter.selectRole(accountId, roleName, accountName ?? null);
+    await caller(services.identityCenter.selectRole(accountId, roleName, accountName ?? null));
     return services.principal.status();
   });
   registry.register('session.signOut', async () => {
@@ -42,4 +44,15 @@ export function registerSessionHandlers(registry: HandlerRegistry, services: Ser
 export function connectSessionEvents(services: Services): () => void {
   void services.sessionLock.status().catch(() => undefined);
   return () => undefined;
+}
+
+/** The session's own errors, as the caller-facing codes the renderer understands. */
+async function caller<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isReauthRequired(error)) throw new CallError('forbidden', error.message);
+    if (isSsoOffline(error)) throw new CallError('unavailable', error.message);
+    throw error;
+  }
 }
