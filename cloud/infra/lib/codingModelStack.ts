@@ -111,7 +111,7 @@ export class CodingModelStack extends Stack {
       const [, , bucket, ...key] = config.initialModelDataUrl.split('/');
       modelReads.push(`arn:${Aws.PARTITION}:s3:::${bucket}/${key.join('/')}`);
     }
-    new iam.ManagedPolicy(this, 'ModelPolicy', {
+    const modelPolicy = new iam.ManagedPolicy(this, 'ModelPolicy', {
       roles: [modelRole],
       statements: [
         new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: modelReads }),
@@ -126,7 +126,7 @@ export class CodingModelStack extends Stack {
       assumedBy: sagemakerPrincipal,
       description: 'Atrium coding pipeline: orchestration',
     });
-    new iam.ManagedPolicy(this, 'PipelinePolicy', {
+    const pipelinePolicy = new iam.ManagedPolicy(this, 'PipelinePolicy', {
       roles: [pipelineRole],
       statements: [
         new iam.PolicyStatement({
@@ -203,6 +203,7 @@ export class CodingModelStack extends Stack {
       pipelineDefinition: { PipelineDefinitionBody: this.toJsonString(definition) },
     });
     this.pipeline.addResourceDependency(group);
+    this.pipeline.node.addDependency(pipelinePolicy);
 
     // --- Real-time endpoint ------------------------------------------------------------------------
     if (config.deployEndpoint) {
@@ -221,7 +222,8 @@ export class CodingModelStack extends Stack {
         vpcConfig: { subnets: subnetIds, securityGroupIds },
         enableNetworkIsolation: true,
       });
-      model.node.addDependency(modelRole);
+      // The endpoint pulls the image and model data as soon as it is created: the policy must be attached.
+      model.node.addDependency(modelRole, modelPolicy);
       const endpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {
         kmsKeyId: props.dataKey.keyArn,
         productionVariants: [
@@ -293,7 +295,7 @@ export class CodingModelStack extends Stack {
       description: 'Atrium: deploys approved coding model packages to the endpoint',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
     });
-    new iam.ManagedPolicy(this, 'DeployFunctionPolicy', {
+    const policy = new iam.ManagedPolicy(this, 'DeployFunctionPolicy', {
       roles: [role],
       statements: [
         new iam.PolicyStatement({
@@ -349,7 +351,7 @@ export class CodingModelStack extends Stack {
         MIN_INSTANCES: String(config.endpointMinInstances),
       },
     });
-    fn.node.addDependency(role);
+    fn.node.addDependency(role, policy);
     new events.Rule(this, 'ModelApproved', {
       description: 'A coding model package was approved: deploy it to the endpoint',
       eventPattern: {

@@ -85,7 +85,7 @@ export class ImagingStack extends Stack {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
     });
     const bucket = props.trainingDataBucket;
-    new iam.ManagedPolicy(this, 'ManifestFunctionPolicy', {
+    const functionPolicy = new iam.ManagedPolicy(this, 'ManifestFunctionPolicy', {
       roles: [functionRole],
       statements: [
         new iam.PolicyStatement({
@@ -118,7 +118,7 @@ export class ImagingStack extends Stack {
       securityGroups: [props.workloadSecurityGroup],
       environment: { BUCKET_NAME: bucket.bucketName },
     });
-    builder.node.addDependency(functionRole);
+    builder.node.addDependency(functionRole, functionPolicy);
 
     // --- Manifest pipeline (Step Functions) --------------------------------------------------------
     const record = tasks.CallAwsService.jsonPath(this, 'RecordVerifiedStudy', {
@@ -153,7 +153,7 @@ export class ImagingStack extends Stack {
       }),
       description: 'Atrium imaging manifest pipeline',
     });
-    new iam.ManagedPolicy(this, 'ManifestPipelinePolicy', {
+    const pipelinePolicy = new iam.ManagedPolicy(this, 'ManifestPipelinePolicy', {
       roles: [pipelineRole],
       statements: [
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${VERIFIED_PREFIX}*`)] }),
@@ -185,7 +185,8 @@ export class ImagingStack extends Stack {
       // Execution data (study identifiers, labels) stays out of the logs.
       logs: { destination: pipelineLogs, level: sfn.LogLevel.ERROR, includeExecutionData: false },
     });
-    this.manifestPipeline.node.addDependency(pipelineRole);
+    // Step Functions checks the log-delivery permissions when the state machine is created.
+    this.manifestPipeline.node.addDependency(pipelineRole, pipelinePolicy);
 
     const ruleRole = new iam.Role(this, 'ImageVerifiedRuleRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
@@ -193,7 +194,7 @@ export class ImagingStack extends Stack {
       }),
       description: 'Lets the ImageVerified rule start the manifest pipeline',
     });
-    new iam.ManagedPolicy(this, 'ImageVerifiedRulePolicy', {
+    const rulePolicy = new iam.ManagedPolicy(this, 'ImageVerifiedRulePolicy', {
       roles: [ruleRole],
       statements: [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.manifestPipeline.stateMachineArn] })],
     });
@@ -210,5 +211,6 @@ export class ImagingStack extends Stack {
         }),
       ],
     });
+    this.imageVerifiedRule.node.addDependency(rulePolicy);
   }
 }

@@ -185,6 +185,22 @@ describe('IAM', () => {
     expect(inlineRoles.map(([w]) => w).every((w) => w.includes('CustomResourceProvider'))).toBe(true);
   });
 
+  it('creates the model, functions, state machine and rules only after their managed policies', () => {
+    for (const [stack, types] of [
+      ['AtriumCodingModel', ['AWS::SageMaker::Model', 'AWS::Lambda::Function', 'AWS::SageMaker::Pipeline']],
+      ['AtriumImaging', ['AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine', 'AWS::Events::Rule']],
+    ] as const) {
+      const t = s.templates[stack]!;
+      const policies = new Set(resourcesOfType(t, 'AWS::IAM::ManagedPolicy').map(([id]) => id));
+      for (const type of types) {
+        for (const [id, resource] of Object.entries(t.Resources).filter(([, r]) => r.Type === type)) {
+          const dependsOn = list((resource as { DependsOn?: Json }).DependsOn).map(String);
+          expect(dependsOn.some((d) => policies.has(d)), `${stack}/${id}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('gives desktop users exactly: invoke the endpoint, read the datastore, publish to the bus', () => {
     const [[, policy]] = resourcesOfType(s.templates.AtriumDesktopAccess!, 'AWS::IAM::ManagedPolicy') as [[string, Obj]];
     const sts = statements(policy.PolicyDocument);
