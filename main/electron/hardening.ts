@@ -47,6 +47,8 @@ export function isAppUrl(url: string): boolean {
 
 /** Applies the navigation, window, permission and webview rules to every web contents ever created. */
 export function hardenApp(log: Logger): void {
+  // Every renderer sandboxed, whatever a future window's webPreferences say (must run before ready).
+  app.enableSandbox();
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-navigate', (event, url) => {
       if (!isAppUrl(url)) {

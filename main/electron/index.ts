@@ -2,7 +2,7 @@
  * Electron's main process: a thin adapter. It builds the same services as the host through the
  * composition root, serves the renderer from atrium://app, and maps IPC onto the contract.
  */
-import { app, BrowserWindow, dialog, screen } from 'electron';
+import { app, BrowserWindow, dialog, screen, shell } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { Services } from '../services.js';
 import { registerAppScheme, serveAppScheme } from './appProtocol.js';
 import { APP_ORIGIN, hardenApp, secureWebPreferences } from './hardening.js';
 import { bridgeIpc } from './ipcBridge.js';
+import { createNetRequestHandler } from './netRequestHandler.js';
 import { SafeStorageSealer } from './safeStorageSealer.js';
 
 // The bundle lives at out/main/electron/index.cjs; renderer and preload sit beside it under out/.
@@ -31,6 +32,12 @@ if (!app.requestSingleInstanceLock()) {
   hardenApp(log);
   const services = new Services({
     mode: 'electron',
+    // AWS SDK traffic on Chromium's stack: system proxy, PAC, OS trust store.
+    awsRequestHandler: createNetRequestHandler,
+    // The Identity Center sign-in page opens in the person's browser; only https pages, never files.
+    openExternal: async (url) => {
+      if (new URL(url).protocol === 'https:') await shell.openExternal(url);
+    },
     appVersion: app.getVersion(),
     userDataDir: userData,
     resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(OUT_DIR, '..', 'resources'),
