@@ -52,6 +52,7 @@ export function translate(input: string): Translated {
   if (/^CREATE\s+SEQUENCE\b/i.test(sql)) sql = sql.replace(/\s+ORDER\s*$/i, '');
   sql = sql.replace(/\b([A-Z_][A-Z0-9_]*(?:\.[A-Z_][A-Z0-9_]*)*)\.NEXTVAL\b/gi, "nextval('$1')");
   sql = sql.replace(/\bOBJECT_CONSTRUCT_KEEP_NULL\s*\(/gi, 'json_object(');
+  sql = sql.replace(/\bTRY_PARSE_JSON\s*\(\s*([A-Z_][A-Z0-9_.]*)\s*\)\s+IS\s+NULL\b/gi, 'NOT json_valid($1)');
   sql = sql.replace(/\bMETADATA\$ACTION\b/g, '"METADATA$ACTION"');
   for (const [stream, { table, entity, key }] of Object.entries(STREAMS)) {
     const pattern = new RegExp(`\\b${stream.replace('.', '\\.')}\\b`, 'gi');
