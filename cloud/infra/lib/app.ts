@@ -17,6 +17,10 @@ import { SecurityStack } from './securityStack.js';
 export const FEATURE_FLAGS: Record<string, unknown> = {
   // Exports stay protected: a consumer stack must be updated before its producer drops an export.
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+  // CDK's built-in CloudFormation validation (resource schemas and rules) fails synthesis on errors and
+  // on warnings, instead of reporting them as warnings.
+  '@aws-cdk/core:validateAgainstDefaultRules': true,
+  '@aws-cdk/core:strictCfnValidateErrors': true,
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
   '@aws-cdk/aws-iam:minimizePolicies': true,
   '@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope': true,
