@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { api } from '../api';
+import { SessionGate } from '../features/session/SessionGate';
 import { SyncView } from '../features/sync/SyncView';
 import { WorklistView } from '../features/worklist/WorklistView';
 import { CommandPalette } from './CommandPalette';
@@ -121,7 +122,9 @@ export function App() {
             </button>
           </div>
         )}
-        <CurrentView view={view} />
+        <SessionGate>
+          <CurrentView view={view} />
+        </SessionGate>
       </main>
       <StatusBar />
       {paletteOpen && <CommandPalette />}
