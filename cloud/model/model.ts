@@ -1,0 +1,611 @@
+/**
+ * The code suggestion model: a TF-IDF nearest-neighbour vote over the training notes, a description
+ * matcher over ICD-10-CM, and a logistic stacker trained on out-of-fold candidates so that its output is
+ * a calibrated probability (0.5 = suggest). Every suggestion carries evidence spans into the raw text.
+ * Plain TypeScript: no Node APIs (file I/O lives in node.ts).
+ */
+import { featureCounts, sparseDot, Vectorizer, type SparseVector, type VectorizerState } from './features.js';
+import { DescriptionMatcher, type DescriptionInput, type MatcherState, type MatchResult } from './matcher.js';
+import { codeKey } from './metrics.js';
+import { analyze, englishScore, STOPWORDS, type AnalyzedText, type Token } from './text.js';
+
+export interface TrainingDoc {
+  readonly id: string;
+  readonly text: string;
+  readonly diagnoses: readonly string[];
+  readonly procedures: readonly string[];
+}
+
+export interface Suggestion {
+  /** Display form (ICD-10-CM dotted; ICD-10-PCS as is, upper case). */
+  readonly code: string;
+  readonly score: number;
+  /** [start, end) JavaScript string indices into the raw note text. */
+  readonly evidence: readonly (readonly [number, number])[];
+}
+
+export interface Prediction {
+  readonly codes: readonly Suggestion[];
+  readonly procedures: readonly Suggestion[];
+  /** Set when the note got no suggestions on purpose (empty, too large, binary, not English). */
+  readonly reason?: string;
+}
+
+export interface Hyperparameters {
+  /** Neighbours in the vote. */
+  readonly k: number;
+  /** Similarity exponent in the vote. */
+  readonly power: number;
+  /** Folds for the out-of-fold stacker training. */
+  readonly folds: number;
+  /** Minimum description coverage for a matcher candidate. */
+  readonly minCoverage: number;
+  /** Ranked diagnoses returned per note. */
+  readonly topN: number;
+}
+
+export const DEFAULT_HYPERPARAMETERS: Hyperparameters = { k: 25, power: 2, folds: 5, minCoverage: 0.6, topN: 40 };
+
+/** Everything the model needs at prediction time; serialised as the artifact's `model` section. */
+export interface ModelState {
+  readonly hyperparameters: Hyperparameters;
+  readonly vectorizer: VectorizerState;
+  /** Training notes as sparse vectors: parallel arrays of indices and values. */
+  readonly docs: readonly { readonly idx: readonly number[]; readonly val: readonly number[]; readonly dx: readonly number[]; readonly px: readonly number[] }[];
+  /** Diagnosis code keys seen in training (index = the numbers in `docs[].dx`). */
+  readonly dxCodes: readonly string[];
+  readonly pxCodes: readonly string[];
+  /** Training frequency of each dx code. */
+  readonly dxFreq: readonly number[];
+  /** Stems most associated with each dx code in training (evidence for codes the matcher cannot explain). */
+  readonly dxTerms: readonly (readonly string[])[];
+  readonly matcher: MatcherState;
+  /**
+   * Term -> code associations learnt from training: for feature `terms[i]`, the codes
+   * `codes[offsets[i]..offsets[i+1])` with the number of training notes having both (at least 2).
+   */
+  readonly assoc: { readonly terms: readonly number[]; readonly offsets: readonly number[]; readonly codes: readonly number[]; readonly counts: readonly number[] };
+  /** Training notes containing each feature (positively). */
+  readonly termDf: readonly number[];
+  /** Stacker weights over `FEATURE_NAMES`, with the standardisation it was trained with. */
+  readonly stacker: { readonly weights: readonly number[]; readonly mean: readonly number[]; readonly std: readonly number[] };
+  /** Per-code thresholds learnt out of fold: the calibrated score a code needs to be suggested. */
+  readonly thresholds: Readonly<Record<string, number>>;
+  /** Display forms of codes (dotted ICD-10-CM). */
+  readonly display: Readonly<Record<string, string>>;
+}
+
+export const FEATURE_NAMES = [
+  'knn',
+  'knnMax',
+  'knnCount',
+  'prior',
+  'coverage',
+  'fullMatch',
+  'anyCoverage',
+  'negatedCoverage',
+  'seen',
+  'inMatcher',
+  'knnXcoverage',
+  'matchedAndSeen',
+  'knnRank',
+  'matchRank',
+  'assocMax',
+  'assocSecond',
+  'assocSupport',
+  'categoryPrior',
+  'categoryKnn',
+  'assocXknn',
+] as const;
+
+/** Smoothing of term -> code confidence: n(term, code) / (n(term) + ASSOC_BETA). */
+const ASSOC_BETA = 3;
+
+interface AssocIndex {
+  readonly byTerm: Map<number, { codes: number[]; counts: number[] }>;
+  readonly df: readonly number[];
+}
+
+/** Counts, over the allowed training notes, how often each feature co-occurs with each code. */
+function buildAssoc(termSets: readonly (readonly number[])[], docDx: readonly (readonly number[])[], allowed: (doc: number) => boolean, vocabSize: number): AssocIndex {
+  const df = new Array<number>(vocabSize).fill(0);
+  const pair = new Map<number, Map<number, number>>();
+  termSets.forEach((terms, i) => {
+    if (!allowed(i)) return;
+    for (const t of terms) {
+      df[t]!++;
+      let m = pair.get(t);
+      if (!m) pair.set(t, (m = new Map()));
+      for (const c of docDx[i]!) m.set(c, (m.get(c) ?? 0) + 1);
+    }
+  });
+  const byTerm = new Map<number, { codes: number[]; counts: number[] }>();
+  for (const t of [...pair.keys()].sort((a, b) => a - b)) {
+    const entries = [...pair.get(t)!.entries()].filter(([, n]) => n >= 2).sort((a, b) => a[0] - b[0]);
+    if (entries.length > 0) byTerm.set(t, { codes: entries.map((e) => e[0]), counts: entries.map((e) => e[1]) });
+  }
+  return { byTerm, df };
+}
+
+/** The positive (not negated) feature indices of a note. */
+function termSet(vectorizer: Vectorizer, counts: Map<string, number>): number[] {
+  const out: number[] = [];
+  for (const f of counts.keys()) {
+    if (f.startsWith('!')) continue;
+    const i = vectorizer.termIndex(f);
+    if (i !== undefined) out.push(i);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** Input limits: beyond these a note gets an empty result with a reason, never a slow or failed call. */
+export const MAX_NOTE_CHARS = 1_000_000;
+export const MIN_ENGLISH = 0.05;
+
+interface Neighbour {
+  readonly doc: number;
+  readonly sim: number;
+}
+
+interface Candidate {
+  readonly code: string;
+  readonly features: number[];
+  readonly match?: MatchResult;
+  /** The feature that most supports the code through learnt associations. */
+  readonly assocTerm?: number;
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+function round(x: number, d = 4): number {
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
+}
+
+/** Why a text is refused, or null when it can be scored. */
+export function refusalReason(text: string): string | null {
+  if (text.trim().length === 0) return 'empty note';
+  if (text.length > MAX_NOTE_CHARS) return `note too large (${text.length} characters; the limit is ${MAX_NOTE_CHARS})`;
+  const sample = text.slice(0, 50_000);
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  if (control / sample.length > 0.02) return 'binary content, not text';
+  if (englishScore(text) < MIN_ENGLISH) return 'not English text (the model reads English notes)';
+  return null;
+}
+
+class Scorer {
+  readonly vectorizer: Vectorizer;
+  readonly matcher: DescriptionMatcher;
+  readonly docs: { v: SparseVector; dx: readonly number[]; px: readonly number[] }[];
+  readonly dxIndex = new Map<string, number>();
+
+  constructor(readonly state: Omit<ModelState, 'stacker' | 'thresholds'> & Partial<Pick<ModelState, 'stacker' | 'thresholds'>>, matcher?: DescriptionMatcher) {
+    this.vectorizer = new Vectorizer(state.vectorizer);
+    this.matcher = matcher ?? new DescriptionMatcher(state.matcher);
+    this.docs = state.docs.map((d) => ({ v: { idx: Int32Array.from(d.idx), val: Float32Array.from(d.val) }, dx: d.dx, px: d.px }));
+    state.dxCodes.forEach((c, i) => this.dxIndex.set(c, i));
+    const byTerm = new Map<number, { codes: number[]; counts: number[] }>();
+    const a = state.assoc;
+    a.terms.forEach((t, i) => byTerm.set(t, { codes: a.codes.slice(a.offsets[i]!, a.offsets[i + 1]!), counts: a.counts.slice(a.offsets[i]!, a.offsets[i + 1]!) }));
+    this.assoc = { byTerm, df: state.termDf };
+  }
+
+  readonly assoc: AssocIndex;
+
+  neighbours(v: SparseVector, allowed: (doc: number) => boolean): Neighbour[] {
+    const all: Neighbour[] = [];
+    for (let i = 0; i < this.docs.length; i++) {
+      if (!allowed(i)) continue;
+      const sim = sparseDot(v, this.docs[i]!.v);
+      if (sim > 0) all.push({ doc: i, sim });
+    }
+    all.sort((a, b) => b.sim - a.sim || a.doc - b.doc);
+    return all.slice(0, this.state.hyperparameters.k);
+  }
+
+  /** Candidate diagnoses with their stacker features. `freq` is the training frequency visible to this note. */
+  candidates(analyzed: AnalyzedText, terms: readonly number[], assoc: AssocIndex, nbrs: readonly Neighbour[], freq: readonly number[], nDocs: number): Candidate[] {
+    const { power, minCoverage } = this.state.hyperparameters;
+    // Term -> code confidences: best and second-best supporting feature per code.
+    const conf = new Map<number, { best: number; second: number; term: number; support: number }>();
+    for (const t of terms) {
+      const a = assoc.byTerm.get(t);
+      if (!a) continue;
+      const nt = assoc.df[t] ?? 0;
+      for (let k = 0; k < a.codes.length; k++) {
+        const n = a.counts[k]!;
+        const c = n / (nt + ASSOC_BETA);
+        const e = conf.get(a.codes[k]!);
+        if (!e) conf.set(a.codes[k]!, { best: c, second: 0, term: t, support: n });
+        else if (c > e.best) {
+          e.second = e.best;
+          e.best = c;
+          e.term = t;
+          e.support = n;
+        } else if (c > e.second) e.second = c;
+      }
+    }
+    const assocRanked = [...conf.entries()].sort((a, b) => b[1].best - a[1].best || a[0] - b[0]);
+    const catFreq = new Map<string, number>();
+    this.state.dxCodes.forEach((c, i) => {
+      const f = freq[i] ?? 0;
+      if (f > 0) catFreq.set(c.slice(0, 3), (catFreq.get(c.slice(0, 3)) ?? 0) + f);
+    });
+    const vote = new Map<string, { w: number; max: number; count: number }>();
+    let total = 0;
+    for (const n of nbrs) {
+      const w = n.sim ** power;
+      total += w;
+      for (const c of this.docs[n.doc]!.dx) {
+        const code = this.state.dxCodes[c]!;
+        const e = vote.get(code) ?? { w: 0, max: 0, count: 0 };
+        e.w += w;
+        e.max = Math.max(e.max, n.sim);
+        e.count++;
+        vote.set(code, e);
+      }
+    }
+    const knnRanked = [...vote.entries()].sort((a, b) => b[1].w - a[1].w || (a[0] < b[0] ? -1 : 1));
+    const knnRank = new Map(knnRanked.map(([c], i) => [c, i]));
+    const matches = this.matcher.match(analyzed, minCoverage, 150);
+    const matchByCode = new Map(matches.map((m, i) => [m.code, { m, rank: i }]));
+    const codes = new Set<string>([
+      ...knnRanked.slice(0, 60).map(([c]) => c),
+      ...matches.map((m) => m.code),
+      ...assocRanked.slice(0, 60).map(([c]) => this.state.dxCodes[c]!),
+    ]);
+    const catVote = new Map<string, number>();
+    for (const [c, e] of vote) catVote.set(c.slice(0, 3), (catVote.get(c.slice(0, 3)) ?? 0) + e.w);
+    const logN = Math.log(nDocs + 1);
+    const out: Candidate[] = [];
+    for (const code of [...codes].sort()) {
+      const v = vote.get(code);
+      const mm = matchByCode.get(code);
+      const idx = this.dxIndex.get(code);
+      const f = idx === undefined ? 0 : (freq[idx] ?? 0);
+      const knn = v && total > 0 ? v.w / total : 0;
+      const coverage = mm ? mm.m.coverage : 0;
+      const as = idx === undefined ? undefined : conf.get(idx);
+      out.push({
+        code,
+        match: mm?.m,
+        assocTerm: as?.term,
+        features: [
+          knn,
+          v ? v.max : 0,
+          v ? Math.log1p(v.count) : 0,
+          Math.log1p(f) / logN,
+          coverage,
+          coverage >= 0.999 ? 1 : 0,
+          mm ? mm.m.anyCoverage : 0,
+          mm ? mm.m.negatedCoverage : 0,
+          f > 0 ? 1 : 0,
+          this.matcher.has(code) ? 1 : 0,
+          knn * coverage,
+          f > 0 && coverage >= 0.999 ? 1 : 0,
+          knnRank.has(code) ? 1 / (1 + (knnRank.get(code) ?? 0)) : 0,
+          mm ? 1 / (1 + mm.rank) : 0,
+          as ? as.best : 0,
+          as ? as.second : 0,
+          as ? Math.log1p(as.support) : 0,
+          Math.log1p(catFreq.get(code.slice(0, 3)) ?? 0) / logN,
+          total > 0 ? (catVote.get(code.slice(0, 3)) ?? 0) / total : 0,
+          (as ? as.best : 0) * knn,
+        ],
+      });
+    }
+    return out;
+  }
+}
+
+/** Logistic regression by full-batch gradient descent on standardised features (deterministic). */
+function fitLogistic(rows: readonly number[][], labels: readonly number[], iterations = 400, l2 = 1e-3): { weights: number[]; mean: number[]; std: number[] } {
+  const d = rows[0]?.length ?? 0;
+  const mean = new Array<number>(d).fill(0);
+  const std = new Array<number>(d).fill(0);
+  for (const r of rows) r.forEach((x, j) => (mean[j]! += x / rows.length));
+  for (const r of rows) r.forEach((x, j) => (std[j]! += (x - mean[j]!) ** 2 / rows.length));
+  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]!) || 1;
+  const X = rows.map((r) => r.map((x, j) => (x - mean[j]!) / std[j]!));
+  const w = new Array<number>(d + 1).fill(0);
+  // Adam keeps the few hundred iterations enough on unevenly scaled problems.
+  const m = new Array<number>(d + 1).fill(0);
+  const v = new Array<number>(d + 1).fill(0);
+  const lr = 0.05;
+  for (let it = 1; it <= iterations; it++) {
+    const g = new Array<number>(d + 1).fill(0);
+    for (let i = 0; i < X.length; i++) {
+      const x = X[i]!;
+      let z = w[d]!;
+      for (let j = 0; j < d; j++) z += w[j]! * x[j]!;
+      const err = sigmoid(z) - labels[i]!;
+      for (let j = 0; j < d; j++) g[j]! += (err * x[j]!) / X.length;
+      g[d]! += err / X.length;
+    }
+    for (let j = 0; j < d; j++) g[j]! += l2 * w[j]!;
+    for (let j = 0; j <= d; j++) {
+      m[j] = 0.9 * m[j]! + 0.1 * g[j]!;
+      v[j] = 0.999 * v[j]! + 0.001 * g[j]! ** 2;
+      const mh = m[j]! / (1 - 0.9 ** it);
+      const vh = v[j]! / (1 - 0.999 ** it);
+      w[j]! -= (lr * mh) / (Math.sqrt(vh) + 1e-8);
+    }
+  }
+  return { weights: w.map((x) => round(x, 6)), mean: mean.map((x) => round(x, 6)), std: std.map((x) => round(x, 6)) };
+}
+
+function applyStacker(stacker: ModelState['stacker'], f: readonly number[]): number {
+  const d = stacker.mean.length;
+  let z = stacker.weights[d] ?? 0;
+  for (let j = 0; j < d; j++) z += (stacker.weights[j] ?? 0) * ((f[j]! - stacker.mean[j]!) / stacker.std[j]!);
+  return sigmoid(z);
+}
+
+/** Maps a calibrated probability so that the code's own threshold lands on 0.5 (monotone, keeps ranking per code). */
+function shiftToThreshold(p: number, t: number): number {
+  if (t === 0.5) return p;
+  return p < t ? (0.5 * p) / t : 0.5 + (0.5 * (p - t)) / (1 - t);
+}
+
+export interface TrainInput {
+  readonly docs: readonly TrainingDoc[];
+  /** ICD-10-CM descriptions for the matcher (billable codes). */
+  readonly descriptions: readonly DescriptionInput[];
+  readonly hyperparameters?: Partial<Hyperparameters>;
+  readonly onProgress?: (message: string) => void;
+}
+
+/** Trains the whole model. Deterministic: same input, same state. */
+export function trainModel(input: TrainInput): ModelState {
+  const hp: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, ...input.hyperparameters };
+  const log = input.onProgress ?? (() => {});
+  const docs = [...input.docs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const analyzed = docs.map((d) => analyze(d.text));
+  const counts = analyzed.map(featureCounts);
+  const vectorizer = Vectorizer.fit(counts, docs.length >= 20 ? 2 : 1);
+  const vectors = counts.map((c) => vectorizer.transform(c));
+  log(`vectorised ${docs.length} notes, ${vectorizer.state.terms.length} features`);
+
+  const display: Record<string, string> = {};
+  const dxCodes = [...new Set(docs.flatMap((d) => d.diagnoses.map(codeKey)))].sort();
+  const pxCodes = [...new Set(docs.flatMap((d) => d.procedures.map(codeKey)))].sort();
+  const dxIdx = new Map(dxCodes.map((c, i) => [c, i]));
+  const pxIdx = new Map(pxCodes.map((c, i) => [c, i]));
+  const docDx = docs.map((d) => [...new Set(d.diagnoses.map(codeKey))].map((c) => dxIdx.get(c)!).sort((a, b) => a - b));
+  const docPx = docs.map((d) => [...new Set(d.procedures.map(codeKey))].map((c) => pxIdx.get(c)!).sort((a, b) => a - b));
+  const dxFreq = dxCodes.map(() => 0);
+  for (const list of docDx) for (const c of list) dxFreq[c]!++;
+
+  // Stem document frequencies (positive mentions) for matcher weights and evidence terms.
+  const stemDf = new Map<string, number>();
+  const docStems = analyzed.map((a) => new Set(a.tokens.filter((t) => !t.negated && !STOPWORDS.has(t.stem) && t.stem.length > 2 && !/^\d+$/.test(t.stem)).map((t) => t.stem)));
+  for (const s of docStems) for (const t of s) stemDf.set(t, (stemDf.get(t) ?? 0) + 1);
+  const matcher = DescriptionMatcher.build(input.descriptions, stemDf, docs.length);
+  for (const d of input.descriptions) display[codeKey(d.code)] = d.code;
+  log(`matcher over ${matcher.state.codes.length} descriptions`);
+
+  // Evidence terms per code: stems over-represented in the notes that carry it.
+  const dxTerms = dxCodes.map((code, c) => {
+    const own = new Set(matcher.stemsOf(code));
+    const score = new Map<string, number>();
+    docDx.forEach((list, i) => {
+      if (!list.includes(c)) return;
+      for (const t of docStems[i]!) score.set(t, (score.get(t) ?? 0) + 1);
+    });
+    const n = dxFreq[c]!;
+    return [...score.entries()]
+      .map(([t, k]) => [t, (own.has(t) ? 10 : 0) + (k / n) * Math.log((docs.length + 1) / ((stemDf.get(t) ?? 0) + 1))] as const)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 8)
+      .map(([t]) => t);
+  });
+
+  const termSets = counts.map((c) => termSet(vectorizer, c));
+  const fullAssoc = buildAssoc(termSets, docDx, () => true, vectorizer.state.terms.length);
+  const assocTerms: number[] = [];
+  const assocOffsets: number[] = [0];
+  const assocCodes: number[] = [];
+  const assocCounts: number[] = [];
+  for (const [t, a] of fullAssoc.byTerm) {
+    assocTerms.push(t);
+    assocCodes.push(...a.codes);
+    assocCounts.push(...a.counts);
+    assocOffsets.push(assocCodes.length);
+  }
+  log(`${assocCodes.length} term-code associations`);
+
+  const base = {
+    hyperparameters: hp,
+    assoc: { terms: assocTerms, offsets: assocOffsets, codes: assocCodes, counts: assocCounts },
+    termDf: fullAssoc.df,
+    vectorizer: vectorizer.state,
+    docs: vectors.map((v, i) => ({ idx: [...v.idx], val: [...v.val].map((x) => round(x, 5)), dx: docDx[i]!, px: docPx[i]! })),
+    dxCodes,
+    pxCodes,
+    dxFreq,
+    dxTerms,
+    matcher: matcher.state,
+    display,
+  };
+  const scorer = new Scorer(base, matcher);
+
+  // Out-of-fold candidates: each note scored against the notes of the other folds only.
+  const folds = Math.max(2, Math.min(hp.folds, docs.length));
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  const oof: { code: string; fIndex: number; label: number }[] = [];
+  for (let f = 0; f < folds; f++) {
+    const inFold = (i: number) => i % folds === f;
+    const assoc = buildAssoc(termSets, docDx, (i) => !inFold(i), vectorizer.state.terms.length);
+    const freq = dxCodes.map(() => 0);
+    docDx.forEach((list, i) => {
+      if (!inFold(i)) for (const c of list) freq[c]!++;
+    });
+    for (let i = 0; i < docs.length; i++) {
+      if (!inFold(i)) continue;
+      const nbrs = scorer.neighbours(scorer.docs[i]!.v, (j) => !inFold(j));
+      const gold = new Set(docDx[i]!.map((c) => dxCodes[c]!));
+      for (const cand of scorer.candidates(analyzed[i]!, termSets[i]!, assoc, nbrs, freq, docs.length - docs.length / folds)) {
+        oof.push({ code: cand.code, fIndex: rows.length, label: gold.has(cand.code) ? 1 : 0 });
+        rows.push(cand.features);
+        labels.push(gold.has(cand.code) ? 1 : 0);
+      }
+    }
+    log(`fold ${f + 1}/${folds}: ${rows.length} candidates so far`);
+  }
+  const stacker = rows.length > 0 && labels.some((l) => l === 1) ? fitLogistic(rows, labels) : { weights: new Array<number>(FEATURE_NAMES.length + 1).fill(0), mean: new Array<number>(FEATURE_NAMES.length).fill(0), std: new Array<number>(FEATURE_NAMES.length).fill(1) };
+
+  // Per-code thresholds: for codes with enough out-of-fold support, the cut that maximises F1 on them.
+  const byCode = new Map<string, { p: number; y: number }[]>();
+  for (const o of oof) {
+    const list = byCode.get(o.code) ?? [];
+    list.push({ p: applyStacker(stacker, rows[o.fIndex]!), y: o.label });
+    byCode.set(o.code, list);
+  }
+  const thresholds: Record<string, number> = {};
+  for (const [code, list] of [...byCode.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const positives = list.filter((x) => x.y === 1).length;
+    if (positives < 8) continue;
+    let bestT = 0.5;
+    let bestF = -1;
+    for (let t = 0.2; t <= 0.8001; t += 0.05) {
+      let tp = 0;
+      let fp = 0;
+      for (const x of list) if (x.p >= t) x.y ? tp++ : fp++;
+      const f1 = (2 * tp) / (2 * tp + fp + (positives - tp));
+      if (f1 > bestF + 1e-9) [bestF, bestT] = [f1, t];
+    }
+    if (Math.abs(bestT - 0.5) > 1e-6) thresholds[code] = round(bestT, 2);
+  }
+  log(`stacker on ${rows.length} candidates (${labels.filter((l) => l === 1).length} positive); ${Object.keys(thresholds).length} per-code thresholds`);
+  return { ...base, stacker, thresholds };
+}
+
+/** A loaded model, ready to predict. */
+export class CodeModel {
+  private readonly scorer: Scorer;
+
+  constructor(readonly state: ModelState) {
+    this.scorer = new Scorer(state);
+  }
+
+  predict(text: string): Prediction {
+    const reason = refusalReason(text);
+    if (reason) return { codes: [], procedures: [], reason };
+    const analyzed = analyze(text);
+    const counts = featureCounts(analyzed);
+    const v = this.scorer.vectorizer.transform(counts);
+    const nbrs = this.scorer.neighbours(v, () => true);
+    const { state } = this;
+    const cands = this.scorer.candidates(analyzed, termSet(this.scorer.vectorizer, counts), this.scorer.assoc, nbrs, state.dxFreq, state.docs.length);
+    const scored = cands.map((c) => {
+      let p = applyStacker(state.stacker, c.features);
+      p = shiftToThreshold(p, state.thresholds[c.code] ?? 0.5);
+      return { c, p };
+    });
+    scored.sort((a, b) => b.p - a.p || (a.c.code < b.c.code ? -1 : 1));
+    const codes: Suggestion[] = [];
+    for (const { c, p } of scored) {
+      const evidence = this.evidenceFor(c.code, c.match, analyzed, nbrs, text);
+      // A code whose every clue is negated is no suggestion at all.
+      if (evidence === null) continue;
+      codes.push({ code: this.displayCm(c.code), score: round(p), evidence });
+      if (codes.length >= state.hyperparameters.topN) break;
+    }
+    return { codes, procedures: this.procedures(analyzed, nbrs) };
+  }
+
+  private displayCm(key: string): string {
+    return this.state.display[key] ?? (key.length > 3 ? `${key.slice(0, 3)}.${key.slice(3)}` : key).toUpperCase();
+  }
+
+  private procedures(analyzed: AnalyzedText, nbrs: readonly Neighbour[]): Suggestion[] {
+    const { power } = this.state.hyperparameters;
+    const vote = new Map<number, number>();
+    let total = 0;
+    for (const n of nbrs) {
+      const w = n.sim ** power;
+      total += w;
+      for (const c of this.scorer.docs[n.doc]!.px) vote.set(c, (vote.get(c) ?? 0) + w);
+    }
+    return [...vote.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, 20)
+      .map(([c, w]) => {
+        const nb = nbrs.find((n) => this.scorer.docs[n.doc]!.px.includes(c));
+        return { code: this.state.pxCodes[c]!.toUpperCase(), score: round(total > 0 ? w / total : 0), evidence: nb ? this.sharedTermSpans(analyzed, nb.doc) : [] };
+      });
+  }
+
+  /**
+   * Evidence spans for a code: the matched description words, else the code's learnt terms found in
+   * the note, else the words this note shares with the nearest training note carrying the code.
+   * Null when the code's own words occur only negated.
+   */
+  private evidenceFor(code: string, match: MatchResult | undefined, analyzed: AnalyzedText, nbrs: readonly Neighbour[], _text: string): [number, number][] | null {
+    if (match && match.tokens.length > 0) return spans(match.tokens);
+    const own = new Set(this.scorer.matcher.stemsOf(code));
+    const idx = this.scorer.dxIndex.get(code);
+    const learnt = new Set(idx === undefined ? [] : (this.state.dxTerms[idx] ?? []));
+    const positiveOwn = analyzed.tokens.filter((t) => !t.negated && own.has(t.stem));
+    const negatedOwn = analyzed.tokens.filter((t) => t.negated && own.has(t.stem));
+    if (positiveOwn.length === 0 && negatedOwn.length > 0) return null;
+    if (positiveOwn.length > 0) return spans(firstPerStem(positiveOwn));
+    const positiveLearnt = analyzed.tokens.filter((t) => !t.negated && learnt.has(t.stem));
+    if (positiveLearnt.length > 0) return spans(firstPerStem(positiveLearnt));
+    if (idx !== undefined) {
+      const nb = nbrs.find((n) => this.scorer.docs[n.doc]!.dx.includes(idx));
+      if (nb) {
+        const shared = this.sharedTermSpans(analyzed, nb.doc);
+        if (shared.length > 0) return shared;
+      }
+    }
+    return null;
+  }
+
+  /** Spans of the (up to three) highest-weighted unigram features this note shares with a training note. */
+  private sharedTermSpans(analyzed: AnalyzedText, doc: number): [number, number][] {
+    const d = this.scorer.docs[doc]!.v;
+    const inDoc = new Map<number, number>();
+    for (let i = 0; i < d.idx.length; i++) inDoc.set(d.idx[i]!, d.val[i]!);
+    const best = new Map<string, { w: number; t: Token }>();
+    for (const t of analyzed.tokens) {
+      if (t.negated || best.has(t.stem)) continue;
+      const i = this.scorer.vectorizer.termIndex(t.stem);
+      if (i === undefined) continue;
+      const w = inDoc.get(i);
+      if (w !== undefined) best.set(t.stem, { w: w * (this.state.vectorizer.idf[i] ?? 0), t });
+    }
+    const top = [...best.values()].sort((a, b) => b.w - a.w || a.t.start - b.t.start).slice(0, 3);
+    return spans(top.map((x) => x.t));
+  }
+}
+
+function firstPerStem(tokens: readonly Token[]): Token[] {
+  const seen = new Set<string>();
+  const out: Token[] = [];
+  for (const t of tokens) {
+    if (seen.has(t.stem)) continue;
+    seen.add(t.stem);
+    out.push(t);
+  }
+  return out.slice(0, 5);
+}
+
+/** Token spans sorted and merged where they touch or are separated by one space/punctuation. */
+function spans(tokens: readonly Token[]): [number, number][] {
+  const sorted = [...new Map(tokens.map((t) => [t.start, t])).values()].sort((a, b) => a.start - b.start);
+  const out: [number, number][] = [];
+  for (const t of sorted) {
+    const last = out[out.length - 1];
+    if (last && t.start - last[1] <= 2) last[1] = Math.max(last[1], t.end);
+    else out.push([t.start, t.end]);
+  }
+  return out.slice(0, 6);
+}

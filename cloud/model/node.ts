@@ -1,0 +1,53 @@
+/**
+ * File I/O for the model library (Node only): reading a CodiEsp-style corpus folder, reading and
+ * writing artifacts. The rest of cloud/model is plain TypeScript.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseArtifact, serializeArtifact, type Artifact } from './artifact.js';
+import { parseGoldTsv } from './metrics.js';
+import type { TrainingDoc } from './model.js';
+
+/**
+ * A training folder ("--data <dir>"): notes as `*.txt` in `text_files_en/` (or `text_files/`, or the
+ * folder itself), diagnosis labels in a `*D.tsv` and procedure labels in a `*P.tsv`
+ * (`noteId<TAB>code` per line, the CodiEsp layout). Notes without any label are skipped.
+ */
+export function readCorpus(dir: string): TrainingDoc[] {
+  const files = readdirSync(dir);
+  const tsv = (suffix: string) => files.filter((f) => f.endsWith(suffix)).sort().map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  const dx = parseGoldTsv(tsv('D.tsv'));
+  const px = parseGoldTsv(tsv('P.tsv'));
+  if (dx.size === 0) throw new Error(`no *D.tsv diagnosis labels in ${dir}`);
+  const textDir = ['text_files_en', 'text_files'].map((d) => join(dir, d)).find((d) => existsSync(d)) ?? dir;
+  const docs: TrainingDoc[] = [];
+  for (const f of readdirSync(textDir).filter((f) => f.endsWith('.txt')).sort()) {
+    const id = basename(f, '.txt');
+    const diagnoses = dx.get(id) ?? [];
+    if (diagnoses.length === 0) continue;
+    docs.push({ id, text: readFileSync(join(textDir, f), 'utf8'), diagnoses, procedures: px.get(id) ?? [] });
+  }
+  if (docs.length === 0) throw new Error(`no labelled notes (*.txt) under ${textDir}`);
+  return docs;
+}
+
+/** Reads a `.txt` folder for prediction: id (file name without .txt) and path, sorted by name. */
+export function listNotes(dir: string): { id: string; path: string }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((f) => ({ id: basename(f, '.txt'), path: join(dir, f) }));
+}
+
+/** Artifacts are gzipped JSON; the checksum inside covers the model section. */
+export function writeArtifact(path: string, artifact: Artifact): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, gzipSync(Buffer.from(serializeArtifact(artifact), 'utf8'), { level: 9 }));
+}
+
+export function readArtifact(path: string): Artifact {
+  const raw = readFileSync(path);
+  const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  return parseArtifact(text);
+}
