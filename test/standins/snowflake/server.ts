@@ -22,10 +22,12 @@ export interface StandInFaults {
   /** Execute the next N matching query-requests, then drop the connection without answering. */
   dropAfterCommit: number;
   dropAfterCommitMatch: RegExp;
-  /** Answer the next N query-requests with 503 before executing them. */
+  /** Answer the next N matching query-requests with 503 before executing them. */
   unavailable: number;
-  /** Answer the next N query-requests with 390112 (session token expired); the driver renews and replays. */
+  unavailableMatch: RegExp;
+  /** Answer the next N matching query-requests with 390112 (session token expired); the driver renews and replays. */
   expireSession: number;
+  expireSessionMatch: RegExp;
   /** Send half the body of the next N query responses, then cut the connection. */
   truncateBody: number;
   /** Added to every query response. */
@@ -86,7 +88,9 @@ export class SnowflakeStandIn {
     dropAfterCommit: 0,
     dropAfterCommitMatch: /^MERGE/i,
     unavailable: 0,
+    unavailableMatch: /./,
     expireSession: 0,
+    expireSessionMatch: /./,
     truncateBody: 0,
     latencyMs: 0,
   };
@@ -164,6 +168,16 @@ export class SnowflakeStandIn {
       if (t.writes.length > 0) await this.publish(admin);
       const names = reader.columnNames().map((n) => n.toUpperCase());
       return reader.getRowsJS().map((row) => Object.fromEntries(row.map((v, i) => [names[i] as string, typeof v === 'bigint' ? Number(v) : v])));
+    });
+  }
+
+  /** Runs DuckDB SQL directly (bulk fixtures), then the emulated publish task. */
+  async engineExec(duckSql: string): Promise<void> {
+    const admin = this.admin;
+    if (!admin) throw new Error('stand-in not started');
+    await this.serial(async () => {
+      await admin.run(duckSql);
+      await this.publish(admin);
     });
   }
 
@@ -265,13 +279,14 @@ export class SnowflakeStandIn {
     if (parsed.data.bindStage) {
       return this.json(res, 200, { success: false, code: '000002', message: 'stand-in: stage binding is not supported (keep array binds under the threshold)', data: null });
     }
-    if (this.faults.unavailable > 0) {
+    const sql = sqlText.trimStart();
+    if (this.faults.unavailable > 0 && this.faults.unavailableMatch.test(sql)) {
       this.faults.unavailable--;
       this.stats.faultsInjected++;
       res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
       return;
     }
-    if (this.faults.expireSession > 0) {
+    if (this.faults.expireSession > 0 && this.faults.expireSessionMatch.test(sql)) {
       this.faults.expireSession--;
       this.stats.faultsInjected++;
       return this.json(res, 200, { success: false, code: '390112', message: 'Your session has expired. Please login again.', data: { errorCode: '390112' } });
