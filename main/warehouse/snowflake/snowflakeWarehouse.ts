@@ -100,6 +100,8 @@ const ChangeRow = z.object({
 const REASONS = new Set<string>(['claimed_by_other', 'encounter_voided', 'unknown_encounter', 'not_assigned', 'invalid']);
 
 type Bind = string | number | null;
+/** Retry pacing the driver reads from its connection options but leaves out of its type declarations. */
+type DriverOptions = snowflake.ConnectionOptions & { sfRetryStartingSleepTime?: number; sfRetryMaxSleepTime?: number; sfRetryMaxNumRetries?: number };
 
 export class SnowflakeWarehouse implements Warehouse {
   readonly kind = 'snowflake';
@@ -207,7 +209,7 @@ export class SnowflakeWarehouse implements Warehouse {
   private async createConnection(): Promise<snowflake.Connection> {
     const c = this.config;
     const retry = c.retry ?? { startingSleepSeconds: 1, maxSleepSeconds: 16, maxRetries: 7 };
-    const options: snowflake.ConnectionOptions = {
+    const options: DriverOptions = {
       account: c.account,
       username: c.username,
       database: 'MEDICAL_CODING_ML',
