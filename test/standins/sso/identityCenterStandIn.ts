@@ -56,6 +56,8 @@ export class IdentityCenterStandIn {
   /** Authorization headers of EventBridge PutEvents calls, and their entries. */
   readonly putEvents: { authorization: string; entries: unknown[] }[] = [];
   issuedCredentials = 0;
+  /** Every secret value handed out (client secrets, device codes, tokens, keys): tests look for leaks. */
+  readonly issued: string[] = [];
 
   private server: Server | null = null;
   private readonly clients = new Map<string, { secret: string; redirectUris: string[] }>();
@@ -136,6 +138,7 @@ export class IdentityCenterStandIn {
       const clientId = `client-${randomBytes(8).toString('hex')}`;
       const secret = `secret-${randomBytes(16).toString('hex')}`;
       this.clients.set(clientId, { secret, redirectUris: input.redirectUris ?? [] });
+      this.issued.push(secret);
       return json(response, 200, {
         clientId,
         clientSecret: secret,
@@ -153,6 +156,7 @@ export class IdentityCenterStandIn {
       const deviceCode = `device-${randomBytes(16).toString('hex')}`;
       const userCode = `${randomBytes(2).toString('hex').toUpperCase()}-${randomBytes(2).toString('hex').toUpperCase()}`;
       this.deviceCodes.set(deviceCode, { clientId: input.clientId as string, userCode, polls: 0 });
+      this.issued.push(deviceCode);
       return json(response, 200, {
         deviceCode,
         userCode,
@@ -240,14 +244,14 @@ export class IdentityCenterStandIn {
       if (url.pathname === '/federation/credentials') {
         if (!account.roles.includes(url.searchParams.get('role_name') ?? '')) return portalError(403, 'ForbiddenException', 'No access to this role');
         this.issuedCredentials += 1;
-        return json(response, 200, {
-          roleCredentials: {
-            accessKeyId: `ASIASTANDIN${String(this.issuedCredentials).padStart(9, '0')}`,
-            secretAccessKey: `standin-secret-${randomBytes(12).toString('hex')}`,
-            sessionToken: `standin-session-${randomBytes(24).toString('hex')}`,
-            expiration: now + this.credentialSeconds * 1000,
-          },
-        }, null, now);
+        const roleCredentials = {
+          accessKeyId: `ASIASTANDIN${String(this.issuedCredentials).padStart(9, '0')}`,
+          secretAccessKey: `standin-secret-${randomBytes(12).toString('hex')}`,
+          sessionToken: `standin-session-${randomBytes(24).toString('hex')}`,
+          expiration: now + this.credentialSeconds * 1000,
+        };
+        this.issued.push(roleCredentials.secretAccessKey, roleCredentials.sessionToken);
+        return json(response, 200, { roleCredentials }, null, now);
       }
     }
     portalError(404, 'ResourceNotFoundException', `No route ${request.method} ${url.pathname}`);
@@ -262,6 +266,7 @@ export class IdentityCenterStandIn {
     const refreshToken = `refresh-${randomBytes(16).toString('hex')}`;
     this.accessTokens.set(accessToken, this.serverNow() + this.accessTokenSeconds * 1000);
     this.refreshTokens.set(refreshToken, clientId);
+    this.issued.push(accessToken, refreshToken);
     return { accessToken, tokenType: 'Bearer', expiresIn: this.accessTokenSeconds, refreshToken };
   }
 }
