@@ -27,4 +27,16 @@ export const COMMANDS: readonly CliCommand[] = [
     summary: 'Print the JSON schema of the managed policy',
     load: () => import('./commands/policySchema.js'),
   },
+  {
+    path: ['imaging', 'inspect'],
+    usage: 'atrium imaging inspect <dir> [--json]',
+    summary: 'List the studies and series in a DICOM folder: display order, geometry, warnings, CRC-32 per frame',
+    load: () => import('./commands/imagingInspect.js'),
+  },
+  {
+    path: ['imaging', 'import'],
+    usage: 'atrium imaging import <dir> [--json]',
+    summary: 'Scan a DICOM folder and add it to the local image library',
+    load: () => import('./commands/imagingImport.js'),
+  },
 ];
