@@ -22,6 +22,8 @@ export interface Suggestion {
   readonly score: number;
   /** [start, end) JavaScript string indices into the raw note text. */
   readonly evidence: readonly (readonly [number, number])[];
+  /** Whether the score clears this code's own threshold (0.5 unless learnt otherwise). */
+  readonly suggest?: boolean;
 }
 
 export interface Prediction {
@@ -44,7 +46,7 @@ export interface Hyperparameters {
   readonly topN: number;
 }
 
-export const DEFAULT_HYPERPARAMETERS: Hyperparameters = { k: 25, power: 2, folds: 5, minCoverage: 0.6, topN: 40 };
+export const DEFAULT_HYPERPARAMETERS: Hyperparameters = { k: 40, power: 2, folds: 5, minCoverage: 0.6, topN: 60 };
 
 /** Everything the model needs at prediction time; serialised as the artifact's `model` section. */
 export interface ModelState {
@@ -96,6 +98,10 @@ export const FEATURE_NAMES = [
   'categoryPrior',
   'categoryKnn',
   'assocXknn',
+  'assocXcoverage',
+  'assocSquared',
+  'knnSqrt',
+  'coverageXseen',
 ] as const;
 
 /** Smoothing of term -> code confidence: n(term, code) / (n(term) + ASSOC_BETA). */
@@ -297,6 +303,10 @@ class Scorer {
           Math.log1p(catFreq.get(code.slice(0, 3)) ?? 0) / logN,
           total > 0 ? (catVote.get(code.slice(0, 3)) ?? 0) / total : 0,
           (as ? as.best : 0) * knn,
+          (as ? as.best : 0) * coverage,
+          (as ? as.best : 0) ** 2,
+          Math.sqrt(knn),
+          f > 0 ? coverage : 0,
         ],
       });
     }
@@ -345,12 +355,6 @@ function applyStacker(stacker: ModelState['stacker'], f: readonly number[]): num
   let z = stacker.weights[d] ?? 0;
   for (let j = 0; j < d; j++) z += (stacker.weights[j] ?? 0) * ((f[j]! - stacker.mean[j]!) / stacker.std[j]!);
   return sigmoid(z);
-}
-
-/** Maps a calibrated probability so that the code's own threshold lands on 0.5 (monotone, keeps ranking per code). */
-function shiftToThreshold(p: number, t: number): number {
-  if (t === 0.5) return p;
-  return p < t ? (0.5 * p) / t : 0.5 + (0.5 * (p - t)) / (1 - t);
 }
 
 export interface TrainInput {
@@ -504,18 +508,14 @@ export class CodeModel {
     const nbrs = this.scorer.neighbours(v, () => true);
     const { state } = this;
     const cands = this.scorer.candidates(analyzed, termSet(this.scorer.vectorizer, counts), this.scorer.assoc, nbrs, state.dxFreq, state.docs.length);
-    const scored = cands.map((c) => {
-      let p = applyStacker(state.stacker, c.features);
-      p = shiftToThreshold(p, state.thresholds[c.code] ?? 0.5);
-      return { c, p };
-    });
+    const scored = cands.map((c) => ({ c, p: applyStacker(state.stacker, c.features) }));
     scored.sort((a, b) => b.p - a.p || (a.c.code < b.c.code ? -1 : 1));
     const codes: Suggestion[] = [];
     for (const { c, p } of scored) {
       const evidence = this.evidenceFor(c.code, c.match, analyzed, nbrs, text);
       // A code whose every clue is negated is no suggestion at all.
       if (evidence === null) continue;
-      codes.push({ code: this.displayCm(c.code), score: round(p), evidence });
+      codes.push({ code: this.displayCm(c.code), score: round(p), evidence, suggest: p >= (state.thresholds[c.code] ?? 0.5) });
       if (codes.length >= state.hyperparameters.topN) break;
     }
     return { codes, procedures: this.procedures(analyzed, nbrs) };
@@ -565,6 +565,12 @@ export class CodeModel {
         const shared = this.sharedTermSpans(analyzed, nb.doc);
         if (shared.length > 0) return shared;
       }
+    }
+    // Last resort: the words shared with the nearest training note.
+    const first = nbrs[0];
+    if (first) {
+      const shared = this.sharedTermSpans(analyzed, first.doc);
+      if (shared.length > 0) return shared;
     }
     return null;
   }

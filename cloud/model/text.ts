@@ -71,7 +71,7 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
 const PRE_NEGATION: readonly (readonly string[])[] = [
   ['no'], ['not'], ['without'], ['denies'], ['denied'], ['deny'], ['negative', 'for'], ['absence', 'of'],
   ['free', 'of'], ['ruled', 'out'], ['rule', 'out'], ['rules', 'out'], ['neither'], ['nor'], ['never'],
-  ['excluded'], ['exclude'], ['excluding'], ['lack', 'of'], ['absent'], ['nor'], ['non'],
+  ['excluded'], ['exclude'], ['excluding'], ['lack', 'of'], ['absent'],
 ];
 /** Cues that negate the words just before them in the same clause ("pneumonia was ruled out"). */
 const POST_NEGATION: readonly (readonly string[])[] = [
