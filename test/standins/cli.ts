@@ -1,4 +1,5 @@
 // `npm run standin -- <name> [args]`: starts a dev/test stand-in in the foreground (never shipped).
+export {};
 // Each stand-in module exports `main(args)`, which resolves when the stand-in has stopped.
 
 interface StandInModule {
