@@ -13,8 +13,12 @@ import type { Logger } from './log/logger.js';
 import type { SecretSealer } from './security/secretSealer.js';
 import { systemClock, type Clock } from './session/clock.js';
 import { PrincipalService } from './session/principalService.js';
+import { LockAwareBinaryRoutes } from './session/lockAwareBinaryRoutes.js';
 import { SessionLock } from './session/sessionLock.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
+import { Store } from './store/store.js';
+import { storeFile } from './store/storeLocation.js';
+import { Worklist } from './worklist/worklist.js';
 
 /** What the process that hosts the services knows about itself; everything else derives from it. */
 export interface AppEnvironment {
@@ -170,8 +174,40 @@ export class Services {
     });
   }
 
+  /**
+   * The encrypted local store, opened on first use. Another running Atrium, a damaged file or a newer
+   * schema open it read-only with the reason in `status.readOnlyReason`; it is never reset.
+   */
+  get store(): Promise<Store> {
+    return this.once('store', () => {
+      const opening = Store.open({
+        file: storeFile(this.env.userDataDir),
+        sealer: this.sealer,
+        allowPhiWithoutKeyring: () => this.settings.get('store.allowPhiWithoutKeyring'),
+        fallbackToReadOnly: true,
+        ...(this.env.sqliteNativeBinding ? { nativeBinding: this.env.sqliteNativeBinding } : {}),
+      });
+      this.onDispose(async () => (await opening.catch(() => null))?.close());
+      opening.then(
+        (store) => store.status.readOnlyReason && this.log.warn('store.read_only', { reason: store.status.readOnlyReason }),
+        (error: unknown) => this.log.error('store.open_failed', { error: error as Error }),
+      );
+      return opening;
+    });
+  }
+
+  /** The coder's worklist over the store; its changes go out as `worklist.changed`. */
+  get worklist(): Promise<Worklist> {
+    return this.once('worklist', async () => {
+      const store = await this.store;
+      store.onChange((encounterIds) => this.events.emit('worklist.changed', { encounterIds, reason: 'store' }));
+      return new Worklist(store);
+    });
+  }
+
   get binaryRoutes(): BinaryRoutes {
-    return this.once('binaryRoutes', () => new BinaryRoutes());
+    // Frames and thumbnails are patient data: refused while the idle lock is engaged.
+    return this.once('binaryRoutes', () => new LockAwareBinaryRoutes(() => this.sessionLock.assertUnlocked()));
   }
 
   /** Registers cleanup (closing databases, stopping timers) run by `dispose()` in reverse order. */

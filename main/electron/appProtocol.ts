@@ -24,8 +24,6 @@ export function serveAppScheme(services: Services, rendererDir: string): void {
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Method not allowed');
     if (url.pathname.startsWith(BINARY_PREFIX)) {
       try {
-        // Image frames are patient data: refused while the station is locked, like `phi` calls.
-        await services.sessionLock.assertUnlocked();
         const result = await services.binaryRoutes.handle(
           url.pathname,
           url.searchParams,

@@ -11,6 +11,6 @@ import { FetchRequestHandler, type FetchLike } from '../aws/fetchRequestHandler.
 export function createNetRequestHandler(): FetchRequestHandler {
   const awsSession = session.fromPartition('atrium-aws', { cache: false });
   const fetchImpl: FetchLike = (url, init) =>
-    awsSession.fetch(url, { ...init, body: init.body as RequestInit['body'], credentials: 'omit', cache: 'no-store', bypassCustomProtocolHandlers: true });
+    awsSession.fetch(url, { ...init, body: init.body as RequestInit['body'], credentials: 'omit', bypassCustomProtocolHandlers: true });
   return new FetchRequestHandler(fetchImpl, { requestTimeoutMs: 30_000 });
 }

@@ -68,6 +68,20 @@ describe('the idle lock, through the contract', () => {
     expect(await call('status.summary')).toMatchObject({ ok: true });
   });
 
+  it('refuses binary routes (frames are PHI) while locked, before the route handler runs', async () => {
+    let ran = 0;
+    services.binaryRoutes.register('frames', async () => {
+      ran += 1;
+      return { body: new Uint8Array([1]), contentType: 'application/octet-stream' };
+    });
+    const fetchFrame = () => services.binaryRoutes.handle('/binary/frames/1', new URLSearchParams(), context, new AbortController().signal);
+    await expect(fetchFrame()).resolves.toMatchObject({ contentType: 'application/octet-stream' });
+    await call('session.lock.setSecret', { secret: PIN });
+    await call('session.lock');
+    await expect(fetchFrame()).rejects.toMatchObject({ code: 'locked' });
+    expect(ran).toBe(1);
+  });
+
   it('follows the policy idle time, and locks on request', async () => {
     services.settings.set('session.idleLockMinutes', 2);
     clock.advance(2 * 60_000);

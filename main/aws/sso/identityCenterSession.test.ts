@@ -261,6 +261,7 @@ describe('Identity Center sign-in against the stand-in, with the real SSO-OIDC a
 
     await session.signOut();
     expect(principal.status().signedIn).toBe(false);
+    expect(standIn.count('/logout')).toBe(1); // the portal session ends too
     session = makeSession();
     await session.restore();
     expect(principal.status().signedIn).toBe(false);

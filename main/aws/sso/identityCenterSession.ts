@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { SSOClient } from '@aws-sdk/client-sso';
+import { LogoutCommand, type SSOClient } from '@aws-sdk/client-sso';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Principal, SignInProgress } from '../../../preload/contract.js';
@@ -219,7 +219,14 @@ export class IdentityCenterSession {
   async signOut(): Promise<void> {
     this.attempt?.abort();
     this.attempt = null;
+    const token = this.state.token;
     this.state = { token: null, role: null, credentials: null };
+    // Ends the portal session too, when reachable; signing out never waits on the network to succeed.
+    if (token && token.expiresAt > this.deps.clock.now()) {
+      await this.portal()
+        .send(new LogoutCommand({ accessToken: token.accessToken }), { abortSignal: AbortSignal.timeout(3_000) })
+        .catch((error: unknown) => this.deps.log.warn('sso.logout_failed', { error: error as Error }));
+    }
     await this.sessionFile.wipe();
     this.deps.principal.signOut();
     this.setProgress(IDLE);
