@@ -6,8 +6,12 @@ import { z } from 'zod';
  * conformance suite (`warehouseConformance.ts`).
  */
 
-export const MUTATION_KINDS = ['claim', 'submit_codes', 'image_verification', 'audit'] as const;
-export type MutationKind = (typeof MUTATION_KINDS)[number];
+/**
+ * Kinds the warehouse decides on (`claim`, `submit_codes`) or files (`image_verification`, `audit`);
+ * any other kind the store queues (hold, query, release, undo) is recorded in the ledger as accepted.
+ */
+export const MUTATION_KINDS = ['claim', 'submit_codes', 'image_verification', 'audit', 'hold', 'query', 'release', 'undo'] as const;
+export type MutationKind = (typeof MUTATION_KINDS)[number] | (string & {});
 
 /** One outbox row on its way to the warehouse. `clientMutationId` is the idempotency key. */
 export interface OutboundMutation {

@@ -1,0 +1,148 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { Change } from '../warehouse/warehouse.js';
+import type { ApplyResult, OutboxEntry, Quarantined, SyncStore } from './syncStore.js';
+
+/**
+ * The parts of the offline store (main/store) sync uses: its database handle, its write transaction
+ * and its change notification. Declared here so sync depends on the shape, not the module.
+ */
+export interface OfflineStorePort {
+  readonly db: Database.Database;
+  write<T>(fn: () => T): T;
+  now(): number;
+  notifyChange(encounterIds: string[]): void;
+}
+
+const QUARANTINE_KEY = 'sync.quarantine';
+const KEEP_QUARANTINED = 100;
+
+/**
+ * `SyncStore` over the offline store's own tables: `outbox` (seq, client_mutation_id, kind,
+ * encounter_id, principal, payload, attempts, next_attempt_ms, last_error, acked_ms), `dead_letters`,
+ * `sync_cursors`, and the worklist tables pulled changes land in (`encounters`, `notes`, each with a
+ * `server_revision` so re-applying a change is a no-op and a draft can tell it is stale).
+ */
+export class OfflineStoreSync implements SyncStore {
+  constructor(
+    private readonly store: OfflineStorePort,
+    /** The signed-in coder: decides whether a pulled encounter is assigned to this station's user. */
+    private readonly principal: () => string | null,
+  ) {}
+
+  pendingCount(): number {
+    return this.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE acked_ms IS NULL').get()?.n ?? 0;
+  }
+
+  deadLetterCount(): number {
+    return this.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dead_letters').get()?.n ?? 0;
+  }
+
+  nextBatch(limit: number): OutboxEntry[] {
+    return this.store.db
+      .prepare<[number], { seq: number; client_mutation_id: string; kind: string; encounter_id: string | null; principal: string; payload: string; attempts: number }>(
+        'SELECT seq, client_mutation_id, kind, encounter_id, principal, payload, attempts FROM outbox WHERE acked_ms IS NULL ORDER BY seq LIMIT ?',
+      )
+      .all(limit)
+      .map((r) => ({ clientMutationId: r.client_mutation_id, clientSeq: r.seq, kind: r.kind, coder: r.principal, encounterId: r.encounter_id, payload: r.payload, attempts: r.attempts }));
+  }
+
+  markAcked(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.store.write(() => {
+      const stmt = this.store.db.prepare('UPDATE outbox SET acked_ms = ?, last_error = NULL, next_attempt_ms = NULL WHERE client_mutation_id = ? AND acked_ms IS NULL');
+      const now = this.store.now();
+      for (const id of ids) stmt.run(now, id);
+    });
+  }
+
+  recordFailure(ids: readonly string[], error: string): void {
+    this.store.write(() => {
+      const stmt = this.store.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE client_mutation_id = ?');
+      for (const id of ids) stmt.run(error.slice(0, 500), id);
+    });
+  }
+
+  deadLetter(entry: OutboxEntry, reason: string, detail: string): void {
+    this.store.write(() => {
+      this.store.db
+        .prepare('INSERT INTO dead_letters (outbox_seq, client_mutation_id, kind, encounter_id, payload, reason, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(entry.clientSeq, entry.clientMutationId, entry.kind, entry.encounterId, entry.payload, `${reason}: ${detail}`.slice(0, 500), this.store.now());
+      this.store.db.prepare('DELETE FROM outbox WHERE client_mutation_id = ?').run(entry.clientMutationId);
+    });
+    if (entry.encounterId) this.store.notifyChange([entry.encounterId]);
+  }
+
+  cursor(stream: string): number {
+    return this.store.db.prepare<[string], { cursor: number }>('SELECT cursor FROM sync_cursors WHERE name = ?').get(stream)?.cursor ?? 0;
+  }
+
+  applyPulled(stream: string, changes: readonly Change[], quarantined: readonly Quarantined[], cursor: number): ApplyResult {
+    const me = this.principal();
+    const touched = new Set<string>();
+    const extra: Quarantined[] = [];
+    const result = this.store.write((): ApplyResult => {
+      const db = this.store.db;
+      const now = this.store.now();
+      let applied = 0;
+      let skipped = 0;
+      const encounter = db.prepare(
+        `INSERT INTO encounters (id, mrn, patient_name, facility, payer, service_line, admit_date, discharge_date, server_revision, assigned, status_changed_ms, updated_ms)
+         VALUES (@id, @mrn, @patientName, @facility, @payer, @serviceLine, @admitDate, @dischargeDate, @revision, @assigned, @now, @now)
+         ON CONFLICT (id) DO UPDATE SET mrn = excluded.mrn, patient_name = excluded.patient_name, service_line = excluded.service_line,
+           admit_date = excluded.admit_date, discharge_date = excluded.discharge_date, server_revision = excluded.server_revision,
+           assigned = excluded.assigned, updated_ms = excluded.updated_ms
+         WHERE excluded.server_revision > encounters.server_revision`,
+      );
+      const hasEncounter = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM encounters WHERE id = ?');
+      const note = db.prepare(
+        `INSERT INTO notes (id, encounter_id, kind, text, created_ms, server_revision) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, text = excluded.text, server_revision = excluded.server_revision
+         WHERE excluded.server_revision > notes.server_revision`,
+      );
+      for (const c of changes) {
+        let changed: number;
+        if (c.entity === 'encounter') {
+          const r = c.record;
+          changed = encounter.run({
+            id: r.encounterId,
+            mrn: r.mrn,
+            patientName: r.patientName,
+            facility: 'unknown',
+            payer: 'unknown',
+            serviceLine: r.serviceLine ?? 'unassigned',
+            admitDate: r.admitDate ?? '',
+            dischargeDate: r.dischargeDate ?? '',
+            revision: c.version,
+            // Voided, or held by another coder: no longer on this coder's worklist.
+            assigned: r.status === 'open' && (r.assignedTo === null || r.assignedTo === me) ? 1 : 0,
+            now,
+          }).changes;
+          if (changed > 0) touched.add(r.encounterId);
+        } else {
+          if ((hasEncounter.get(c.record.encounterId)?.n ?? 0) === 0) {
+            extra.push({ seq: c.seq, error: `note ${c.entityId} belongs to encounter ${c.record.encounterId}, which this station does not hold`, raw: { seq: c.seq, entity: c.entity, entityId: c.entityId, entityVersion: c.version, op: c.op, payload: null, changedAtMs: c.changedAtMs } });
+            continue;
+          }
+          changed = note.run(c.entityId, c.record.encounterId, c.record.kind, c.record.text, now, c.version).changes;
+          if (changed > 0) touched.add(c.record.encounterId);
+        }
+        if (changed > 0) applied++;
+        else skipped++;
+      }
+      const all = [...quarantined, ...extra];
+      if (all.length > 0) {
+        const previous = JSON.parse(db.prepare<[string], { value: string }>('SELECT value FROM store_meta WHERE key = ?').get(QUARANTINE_KEY)?.value ?? '[]') as unknown[];
+        const next = [...previous, ...all.map((q) => ({ seq: q.seq, error: q.error, at: now }))].slice(-KEEP_QUARANTINED);
+        db.prepare('INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(QUARANTINE_KEY, JSON.stringify(next));
+      }
+      db.prepare('INSERT INTO sync_cursors (name, cursor, updated_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET cursor = MAX(sync_cursors.cursor, excluded.cursor), updated_ms = excluded.updated_ms').run(
+        stream,
+        cursor,
+        now,
+      );
+      return { applied, skipped };
+    });
+    if (touched.size > 0) this.store.notifyChange([...touched]);
+    return result;
+  }
+}
