@@ -23,6 +23,8 @@ export interface PipelineOptions {
   readonly resourcesDir: string;
   /** Extra labelled notes (e.g. codings exported from the warehouse) added to the training set. */
   readonly extraDocs?: readonly TrainingDoc[];
+  /** ICD-10-CM descriptions for the matcher; the shipped billable codes when absent. */
+  readonly descriptions?: readonly { readonly code: string; readonly description: string }[];
   readonly hyperparameters?: Partial<Hyperparameters>;
   readonly trainingDataName?: string;
   readonly onProgress?: (message: string) => void;
@@ -36,8 +38,12 @@ export function evaluateModel(model: CodeModel, docs: readonly TrainingDoc[]): M
 export function trainArtifact(options: PipelineOptions): { artifact: Artifact; metrics?: Metrics } {
   const log = options.onProgress ?? (() => {});
   const docs = [...readCorpus(options.trainDir), ...(options.extraDocs ?? [])];
-  const cm = loadCodeSet(options.resourcesDir, 'icd10cm');
-  const descriptions = cm.entries().filter((e) => e.billable).map((e) => ({ code: e.code, description: e.description }));
+  const descriptions =
+    options.descriptions ??
+    loadCodeSet(options.resourcesDir, 'icd10cm')
+      .entries()
+      .filter((e) => e.billable)
+      .map((e) => ({ code: e.code, description: e.description }));
   const started = Date.now();
   const state = trainModel({ docs, descriptions, hyperparameters: options.hyperparameters ?? {}, onProgress: log });
   log(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -28,6 +28,25 @@ export const COMMANDS: readonly CliCommand[] = [
     load: () => import('./commands/policySchema.js'),
   },
   {
+    path: ['model', 'train'],
+    usage:
+      'atrium model train --data <dir> --out <artifact> [--eval <dir>] [--codings <file.jsonl>] [--descriptions <codes.tsv[.gz]>]   (<dir>: notes as *.txt in text_files_en/ (or the folder itself) with labels in *D.tsv (diagnoses) and *P.tsv (procedures), "noteId<TAB>code" lines, the CodiEsp layout; --codings: coder submissions, one {"id","text","accepted","added","rejected"} per line; --descriptions: ICD-10-CM code list for the matcher in the resources/codesets format, default the shipped one)',
+    summary: 'Train an ICD-10 suggestion model artifact',
+    load: () => import('./commands/modelTrain.js'),
+  },
+  {
+    path: ['model', 'predict'],
+    usage: 'atrium model predict --in <dir of .txt> --out <file.jsonl> [--model <artifact>]',
+    summary: 'Suggest ICD-10-CM/PCS codes for every note in a folder (one JSON line per file)',
+    load: () => import('./commands/modelPredict.js'),
+  },
+  {
+    path: ['model', 'eval'],
+    usage: 'atrium model eval --in <dir of .txt> --gold <D.tsv> [--model <artifact>]',
+    summary: 'Score the model against gold diagnoses: MAP (CodiEsp), micro/macro figures at score >= 0.5, p@5, p@10',
+    load: () => import('./commands/modelEval.js'),
+  },
+  {
     path: ['imaging', 'inspect'],
     usage: 'atrium imaging inspect <dir> [--json]',
     summary: 'List the studies and series in a DICOM folder: display order, geometry, warnings, CRC-32 per frame',

@@ -18,7 +18,7 @@ export const MsDrgDataSchema = z
     drgs: z.array(z.tuple([z.string().regex(/^\d{3}$/), z.string(), z.string(), z.string()])),
     /** Appendix B: principal dx -> [[mdc, drg range ("193-195", "791", "927,933")], ...] in table order. */
     dx: z.record(Code, z.array(z.tuple([z.string(), z.string()]))),
-    /** Appendices G/H with C: dx -> [level, principal-dx exclusion collection or null when the table has none]. */
+    /** Appendices G/H with C: dx -> [level, principal-dx exclusion collection, or null for Appendix C's "No Exc"]. */
     cc: z.record(Code, z.tuple([z.enum(['CC', 'MCC']), z.string().nullable()])),
     /** Appendix C: exclusion collection -> principal dx codes that exclude the CC/MCC. */
     collections: z.record(z.string(), z.array(Code)),
@@ -53,7 +53,7 @@ export interface DxCandidate {
 
 export interface CcInfo {
   readonly level: 'CC' | 'MCC';
-  /** Null when the tables give no exclusion collection for this code. */
+  /** Null when Appendix C says no principal diagnosis excludes this code ("No Exc"). */
   readonly collection: string | null;
 }
 
