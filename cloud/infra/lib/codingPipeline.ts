@@ -11,8 +11,9 @@
  *
  * Container contract (the train image, cloud/train): the training job runs the image with the standard
  * `train` argument (the /opt/ml contract); processing jobs run `CONTAINER_ENTRYPOINT` with `prepare` or
- * `evaluate` and the directories below. `evaluate` writes `evaluation.json` with at least
- * `{"metrics": {"micro_f1": {"value": <0..1>}}}`.
+ * `evaluate` and the directories below. `evaluate` writes `evaluation.json`: the JSON `atrium model eval`
+ * prints (`{"map": …, "microP": …, "microR": …, "microF1": …, "macroF1": …, "p@5": …, "p@10": …}`), of which
+ * the condition reads `microF1`.
  */
 
 export const PIPELINE_SCHEMA_VERSION = '2020-12-01';
@@ -26,7 +27,7 @@ export const STEP = {
   fail: 'MetricBelowThreshold',
 } as const;
 export const EVALUATION_PROPERTY_FILE = 'EvaluationReport';
-export const EVALUATION_METRIC_PATH = 'metrics.micro_f1.value';
+export const EVALUATION_METRIC_PATH = 'microF1';
 
 export interface CodingPipelineInputs {
   /** Role the processing and training jobs run as. */
@@ -117,7 +118,7 @@ export function codingPipelineDefinition(inputs: CodingPipelineInputs): Record<s
       AlgorithmSpecification: {
         TrainingImage: inputs.trainImageUri,
         TrainingInputMode: 'File',
-        MetricDefinitions: [{ Name: 'validation:micro_f1', Regex: 'micro_f1=([0-9.]+)' }],
+        MetricDefinitions: [{ Name: 'validation:microF1', Regex: '"microF1":\\s*([0-9.]+)' }],
       },
       RoleArn: inputs.jobRoleArn,
       InputDataConfig: [

@@ -406,7 +406,7 @@ describe('HIPAA Security pack (cdk-nag)', () => {
   });
 
   it('fails synthesis on an unacknowledged finding', () => {
-    const app = new App();
+    const app = new App({ builtinCloudFormationValidation: false });
     const stack = new Stack(app, 'Plain');
     new s3.CfnBucket(stack, 'Unencrypted');
     Validations.of(app).addPlugins(new HIPAASecurityChecks(app));

@@ -33,7 +33,9 @@ export function standInContainerContext(): string {
 export function synthesize(raw: Record<string, unknown> = {}): Synthesized {
   const config: AtriumConfig = parseConfig(raw);
   const outdir = mkdtempSync(join(tmpdir(), 'atrium-cdk-out-'));
-  const app = new App({ outdir });
+  // CDK's built-in CloudFormation schema validation takes 10-30 s on a shared 2-core machine; it runs (with
+  // errors and warnings fatal) on every `npm run -w cloud synth` instead. The HIPAA pack still runs here.
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
   const context = standInContainerContext();
   const stacks = buildAtriumApp(app, config, {
     containers: { context, serveDockerfile: 'serve/Dockerfile', trainDockerfile: 'train/Dockerfile' },
