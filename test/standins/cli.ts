@@ -1,20 +1,77 @@
-// `npm run standin -- <name> [args]`: starts a dev/test stand-in in the foreground (never shipped).
-export {};
-// Each stand-in module exports `main(args)`, which resolves when the stand-in has stopped.
+/**
+ * `npm run standin -- <name> [options]`: starts one local stand-in for manual use (dev/test only).
+ * Each stand-in adds a row here: a name, a one-line usage, and a start function that resolves once
+ * the server listens and returns what to print.
+ */
+import { parseArgs } from 'node:util';
 
-interface StandInModule {
-  main(args: readonly string[]): Promise<void>;
+interface StandInEntry {
+  readonly usage: string;
+  readonly start: (args: string[]) => Promise<{ lines: string[]; close: () => Promise<void> }>;
 }
 
-/** Add a row per stand-in. */
-const STANDINS: Record<string, { summary: string; load: () => Promise<StandInModule> }> = {
-  snowflake: { summary: 'Snowflake REST protocol on DuckDB, with the cloud/warehouse schema', load: () => import('./snowflake/main.js') },
+const STAND_INS: Record<string, StandInEntry> = {
+  healthimaging: {
+    usage: 'healthimaging --dicom <dir> [--dicom <dir>…] [--port N] [--latency-ms N] [--mbit N]',
+    start: async (args) => {
+      const { values } = parseArgs({
+        args,
+        options: {
+          dicom: { type: 'string', multiple: true },
+          port: { type: 'string' },
+          'latency-ms': { type: 'string' },
+          mbit: { type: 'string' },
+          datastore: { type: 'string' },
+        },
+        strict: true,
+      });
+      if (!values.dicom?.length) throw new Error('--dicom <dir> is required');
+      const { HealthImagingStandIn } = await import('./healthimaging/healthImagingStandIn.js');
+      const standIn = await HealthImagingStandIn.start(
+        {
+          dicomDirs: values.dicom,
+          ...(values.datastore ? { datastoreId: values.datastore } : {}),
+          ...(values['latency-ms'] ? { latencyMs: Number(values['latency-ms']) } : {}),
+          ...(values.mbit ? { bytesPerSecond: (Number(values.mbit) * 1_000_000) / 8 } : {}),
+        },
+        values.port ? Number(values.port) : 0,
+      );
+      return {
+        lines: [
+          `HealthImaging stand-in on ${standIn.endpoint} (use disableHostPrefix: true)`,
+          `datastoreId ${standIn.datastoreId}`,
+          ...standIn.imageSets.map((s) => `image set ${s.imageSetId}  study ${s.studyInstanceUid}  ${s.frames.size} frame(s)`),
+        ],
+        close: () => standIn.close(),
+      };
+    },
+  },
 };
 
-const [name, ...args] = process.argv.slice(2);
-const entry = name ? STANDINS[name] : undefined;
-if (!entry) {
-  process.stderr.write(`usage: npm run standin -- <name> [args]\n${Object.entries(STANDINS).map(([n, s]) => `  ${n.padEnd(12)} ${s.summary}`).join('\n')}\n`);
-  process.exit(2);
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const entry = name ? STAND_INS[name] : undefined;
+  if (!entry) {
+    process.stderr.write(`Usage: npm run standin -- <name> [options]\n${Object.values(STAND_INS).map((e) => `  ${e.usage}`).join('\n')}\n`);
+    return 2;
+  }
+  const running = await entry.start(rest);
+  for (const line of running.lines) process.stdout.write(`${line}\n`);
+  process.stdout.write('Ctrl-C to stop.\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
+  return 0;
 }
-await (await entry.load()).main(args);
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`standin: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);
