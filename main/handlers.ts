@@ -4,6 +4,7 @@ import type { UpdateStatus } from '../preload/contract.js';
 import { HandlerRegistry } from './ipc/handlerRegistry.js';
 import type { Services } from './services.js';
 import { connectSessionEvents, registerSessionHandlers } from './session/sessionHandlers.js';
+import { registerWorklistHandlers } from './worklist/worklistHandlers.js';
 
 /**
  * Wires every contract method to its service. Electron and the host both call this; each
@@ -24,6 +25,7 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
   registry.register('settings.set', ({ key, value }) => services.settings.set(key, value));
   registry.register('session.status', () => services.principal.status());
   registerSessionHandlers(registry, services);
+  registerWorklistHandlers(registry, services);
   registry.register('status.summary', () => ({ pendingUploads: null, model: null }));
   registry.register('updates.status', () => services.updates?.status() ?? unsupportedUpdates(services));
   registry.register('updates.check', async () => (await services.updates?.check()) ?? unsupportedUpdates(services));

@@ -134,6 +134,137 @@ export const UpdateStatusSchema = z.object({
 });
 export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
 
+// ---- Worklist (main/worklist): encounters to code, claimed under a lease, drafts, submit, undo ----
+
+export const WorkStatusSchema = z.enum(['ready', 'in_progress', 'hold', 'query', 'submitted']);
+export type WorkStatus = z.infer<typeof WorkStatusSchema>;
+const EncounterIdSchema = z.string().min(1).max(64);
+const FilterValues = z.array(z.string().min(1).max(128)).max(50);
+
+export const WorklistFilterSchema = z
+  .object({
+    status: z.array(WorkStatusSchema).max(5).optional(),
+    facility: FilterValues.optional(),
+    payer: FilterValues.optional(),
+    serviceLine: FilterValues.optional(),
+    /** Days since discharge (DNFB age), inclusive. */
+    minAgeDays: z.number().int().min(0).max(36500).optional(),
+    maxAgeDays: z.number().int().min(0).max(36500).optional(),
+  })
+  .strict();
+export type WorklistFilter = z.infer<typeof WorklistFilterSchema>;
+
+export const WorklistListInputSchema = z
+  .object({
+    filter: WorklistFilterSchema.optional(),
+    /** `priority`: highest first; `age`: oldest discharge first. Both page by keyset, ties broken by id. */
+    sort: z.enum(['priority', 'age']).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    /** `nextCursor` of the previous page. */
+    cursor: z.string().max(512).nullable().optional(),
+  })
+  .strict();
+export type WorklistListInput = z.infer<typeof WorklistListInputSchema>;
+
+export const WorklistItemSchema = z.object({
+  id: z.string(),
+  facility: z.string(),
+  payer: z.string(),
+  serviceLine: z.string(),
+  admitDate: z.string(),
+  dischargeDate: z.string(),
+  dnfbDays: z.number().int(),
+  dueDate: z.string().nullable(),
+  drgImpact: z.number().nullable(),
+  modelConfidence: z.number().nullable(),
+  status: WorkStatusSchema,
+  priority: z.number(),
+  leaseOwner: z.string().nullable(),
+  leaseExpiresAt: z.iso.datetime().nullable(),
+  synthetic: z.boolean(),
+});
+export type WorklistItem = z.infer<typeof WorklistItemSchema>;
+
+export const WorklistPageSchema = z.object({ items: z.array(WorklistItemSchema), nextCursor: z.string().nullable() });
+export type WorklistPage = z.infer<typeof WorklistPageSchema>;
+
+export const WorklistCountsSchema = z.object({
+  byStatus: z.record(WorkStatusSchema, z.number().int().nonnegative()),
+  unsentMutations: z.number().int().nonnegative(),
+  deadLetters: z.number().int().nonnegative(),
+  readOnly: z.boolean(),
+  readOnlyReason: z.string().nullable(),
+});
+export type WorklistCounts = z.infer<typeof WorklistCountsSchema>;
+
+export const CodeDecisionSchema = z
+  .object({
+    code: z.string().regex(/^[A-Z0-9][A-Z0-9.]{2,7}$/i, 'an ICD-10-CM or ICD-10-PCS code'),
+    system: z.enum(['ICD-10-CM', 'ICD-10-PCS']),
+    decision: z.enum(['accepted', 'rejected', 'added']),
+    /** The principal diagnosis; exactly one per submit. */
+    principal: z.boolean().optional(),
+    poa: z.enum(['Y', 'N', 'U', 'W', '1']).nullable().optional(),
+    reason: z.string().max(500).nullable().optional(),
+  })
+  .strict();
+export const CodingDraftSchema = z
+  .object({
+    codes: z.array(CodeDecisionSchema).max(200),
+    comment: z.string().max(4000).optional(),
+  })
+  .strict();
+export type CodingDraft = z.infer<typeof CodingDraftSchema>;
+
+export const EncounterDetailSchema = z.object({
+  item: WorklistItemSchema,
+  mrn: z.string(),
+  patientName: z.string().nullable(),
+  sex: z.string().nullable(),
+  age: z.number().int().nullable(),
+  disposition: z.string().nullable(),
+  notes: z.array(z.object({ id: z.string(), kind: z.string(), text: z.string() })),
+  suggestions: z.array(
+    z.object({
+      code: z.string(),
+      system: z.enum(['ICD-10-CM', 'ICD-10-PCS']),
+      score: z.number(),
+      evidence: z.array(z.object({ noteId: z.string(), start: z.number().int(), end: z.number().int() })),
+      modelVersion: z.string(),
+    }),
+  ),
+  draft: z.object({ draft: CodingDraftSchema, revision: z.number().int(), savedAt: z.iso.datetime() }).nullable(),
+});
+export type EncounterDetail = z.infer<typeof EncounterDetailSchema>;
+
+export const SaveDraftInputSchema = z
+  .object({ encounterId: EncounterIdSchema, draft: CodingDraftSchema, expectedRevision: z.number().int().nonnegative().optional() })
+  .strict();
+export const SaveDraftResultSchema = z.object({ revision: z.number().int().positive(), savedAt: z.iso.datetime(), leaseExpiresAt: z.iso.datetime() });
+
+export const SubmitInputSchema = z
+  .object({
+    encounterId: EncounterIdSchema,
+    /** Idempotency key: a repeated submit with the same id returns the first result. */
+    clientMutationId: z.uuid().optional(),
+  })
+  .strict();
+export const SubmitResultSchema = z.object({ clientMutationId: z.string(), outboxSeq: z.number().int().positive() });
+
+export const HoldInputSchema = z
+  .object({ encounterId: EncounterIdSchema, kind: z.enum(['hold', 'query']), reason: z.string().min(1).max(2000) })
+  .strict();
+export const UndoResultSchema = z.object({
+  encounterId: z.string(),
+  undid: z.enum(['submit', 'hold', 'query', 'release']),
+  /** `withdrawn`: the outbox row had not been sent and was removed; `compensated`: a reversing mutation was queued. */
+  how: z.enum(['withdrawn', 'compensated', 'local']),
+  status: WorkStatusSchema,
+});
+export type UndoResult = z.infer<typeof UndoResultSchema>;
+
+export const WorklistChangedSchema = z.object({ encounterIds: z.array(z.string()).max(1000), reason: z.string().max(64) });
+
 const SettingUpdateSchema = z
   .object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.unknown() })
   .strict();
@@ -165,6 +296,16 @@ export const methods = {
   'updates.status': { input: z.void(), output: UpdateStatusSchema },
   'updates.check': { input: z.void(), output: UpdateStatusSchema },
   'updates.download': { input: z.void(), output: UpdateStatusSchema },
+  'worklist.list': { input: WorklistListInputSchema, output: WorklistPageSchema, phi: true },
+  'worklist.counts': { input: z.void(), output: WorklistCountsSchema },
+  'worklist.claimNext': { input: z.object({ filter: WorklistFilterSchema.optional() }).strict().optional(), output: WorklistItemSchema.nullable(), phi: true },
+  'worklist.renewLease': { input: z.object({ encounterId: EncounterIdSchema }).strict(), output: WorklistItemSchema, phi: true },
+  'worklist.hold': { input: HoldInputSchema, output: WorklistItemSchema, phi: true },
+  'worklist.release': { input: z.object({ encounterId: EncounterIdSchema }).strict(), output: WorklistItemSchema, phi: true },
+  'worklist.undo': { input: z.void(), output: UndoResultSchema.nullable(), phi: true },
+  'encounter.get': { input: z.object({ encounterId: EncounterIdSchema }).strict(), output: EncounterDetailSchema, phi: true },
+  'coding.saveDraft': { input: SaveDraftInputSchema, output: SaveDraftResultSchema, phi: true },
+  'coding.submit': { input: SubmitInputSchema, output: SubmitResultSchema, phi: true },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; phi?: true }>;
 
 /** Events main pushes to the renderer: name → payload schema. */
@@ -174,6 +315,7 @@ export const events = {
   'session.signIn.changed': SignInProgressSchema,
   'session.lock.changed': LockStatusSchema,
   'updates.changed': UpdateStatusSchema,
+  'worklist.changed': WorklistChangedSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof methods;

@@ -1,0 +1,6 @@
+import { migration as m0001 } from './0001-initial.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in order. Add `NNNN-name.ts` and list it here; never edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [m0001];
+export type { Migration } from './migration.js';

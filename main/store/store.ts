@@ -1,0 +1,307 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { AuditLog, verifyAuditChain, type AuditEntry, type AuditVerification } from '../audit/auditLog.js';
+import type { SecretSealer } from '../security/secretSealer.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { loadStoreKey } from './storeKey.js';
+import { StoreError, translateSqliteError } from './storeErrors.js';
+import { acquireWriterLock } from './writerLock.js';
+
+export type Db = Database.Database;
+
+export interface StoreOptions {
+  /** The database file; its sealed key is `<file>.key` and its writer lock `<file>.writer`. */
+  readonly file: string;
+  readonly sealer: SecretSealer;
+  /** Policy `store.allowPhiWithoutKeyring`, read at each write of real patient data. */
+  readonly allowPhiWithoutKeyring?: () => boolean;
+  /** Open for reading only (the CLI beside a running app, exports, verification). */
+  readonly readOnly?: boolean;
+  /** When another process holds the writer lock: open read-only (the app) instead of failing (tests, CLI). */
+  readonly fallbackToReadOnly?: boolean;
+  /** `quick` (default) checks every page's structure at open; `full` also every index. */
+  readonly integrityCheck?: 'quick' | 'full' | 'none';
+  /** Tests replace the migration list to exercise failures and newer schemas. */
+  readonly migrations?: readonly Migration[];
+  /** The Electron-ABI build of the SQLite module, in the packaged app. */
+  readonly nativeBinding?: string;
+  readonly busyTimeoutMs?: number;
+  readonly now?: () => number;
+}
+
+export interface StoreStatus {
+  readonly file: string;
+  readonly readOnly: boolean;
+  /** Why the store is read-only, in words for the person at the station; null when writable or asked for. */
+  readonly readOnlyReason: string | null;
+  readonly schemaVersion: number;
+  readonly appSchemaVersion: number;
+  readonly protectsAtRest: boolean;
+}
+
+const CIPHER_PRAGMAS = [
+  "cipher = 'chacha20'",
+  // The key is 32 random bytes, not a passphrase: stretching it adds nothing but open time.
+  'kdf_iter = 1',
+];
+
+/** Puts the cipher and key on a fresh connection; the first read afterwards tells if the key fits. */
+export function applyStoreKey(db: Db, key: Buffer): void {
+  for (const pragma of CIPHER_PRAGMAS) db.pragma(pragma);
+  db.pragma(`hexkey = '${key.toString('hex')}'`);
+}
+
+function isPlainSqlite(file: string): boolean {
+  try {
+    return readFileSync(file).subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000';
+  } catch {
+    return false;
+  }
+}
+
+function openConnection(file: string, key: Buffer, readOnly: boolean, options: StoreOptions): Db {
+  const db = new Database(file, {
+    readonly: readOnly,
+    fileMustExist: readOnly,
+    timeout: options.busyTimeoutMs ?? 5000,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  try {
+    applyStoreKey(db, key);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    db.close();
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+      if (isPlainSqlite(file)) throw new StoreError('corrupt', `${file} is a plain, unencrypted SQLite file, not an Atrium store. It was left untouched.`, { cause: error });
+      throw new StoreError('wrong_key', `${file} cannot be decrypted: its key does not match (a key file from another store or machine) or the file is damaged. Nothing was changed; restore the store and its .key file from the same backup.`, { cause: error });
+    }
+    throw translateSqliteError(error);
+  }
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  if (!readOnly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+  }
+  return db;
+}
+
+/**
+ * The encrypted local store: one writer connection, WAL, `synchronous=FULL`, numbered migrations
+ * at open, an integrity check at open. A damaged store, a store from a newer Atrium, or one another
+ * process is writing opens read-only and says why: nothing here ever resets or recreates a store.
+ */
+export class Store {
+  readonly audit: AuditLog;
+  private readonly changeListeners = new Set<(encounterIds: string[]) => void>();
+
+  private constructor(
+    readonly db: Db,
+    readonly status: StoreStatus,
+    private readonly releaseLock: (() => void) | null,
+    private readonly options: StoreOptions,
+  ) {
+    this.audit = new AuditLog(db);
+  }
+
+  static async open(options: StoreOptions): Promise<Store> {
+    const migrations = options.migrations ?? MIGRATIONS;
+    const appSchemaVersion = migrations.at(-1)?.version ?? 0;
+    const wantsReadOnly = options.readOnly === true;
+    const key = await loadStoreKey(options.sealer, options.file, { create: !wantsReadOnly });
+
+    let release: (() => void) | null = null;
+    let reason: string | null = null;
+    if (!wantsReadOnly) {
+      try {
+        release = acquireWriterLock(options.file);
+      } catch (error) {
+        if (!(error instanceof StoreError) || !options.fallbackToReadOnly) throw error;
+        reason = `${error.message} Opened read-only.`;
+      }
+    }
+    let readOnly = wantsReadOnly || release === null;
+    const fail = (error: unknown): never => {
+      release?.();
+      throw error;
+    };
+
+    let db: Db;
+    try {
+      db = openConnection(options.file, key, readOnly, options);
+    } catch (error) {
+      return fail(error);
+    }
+
+    const reopenReadOnly = (why: string) => {
+      db.close();
+      release?.();
+      release = null;
+      readOnly = true;
+      reason = why;
+      db = openConnection(options.file, key, true, options);
+    };
+
+    try {
+      const check = options.integrityCheck ?? 'quick';
+      if (check !== 'none') {
+        const rows = db.pragma(check === 'full' ? 'integrity_check(20)' : 'quick_check(20)') as Record<string, string>[];
+        const messages = rows.map((r) => Object.values(r)[0]).filter((m) => m !== 'ok');
+        if (messages.length > 0) {
+          const why = `The store is damaged (${messages.slice(0, 3).join('; ')}). It was opened read-only so nothing more is lost: export unsent work with \`atrium store export <dir>\` and restore a backup.`;
+          if (readOnly) reason = why;
+          else reopenReadOnly(why);
+        }
+      }
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_CORRUPT') && code !== 'SQLITE_NOTADB') return fail(translateSqliteError(error));
+      const why = `The store is damaged (${(error as Error).message}). It was opened read-only: export unsent work with \`atrium store export <dir>\` and restore a backup.`;
+      if (readOnly) reason = why;
+      else {
+        try {
+          reopenReadOnly(why);
+        } catch (reopenError) {
+          return fail(reopenError);
+        }
+      }
+    }
+
+    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+    if (schemaVersion > appSchemaVersion) {
+      const why = `This store was written by a newer version of Atrium (schema ${schemaVersion}, this version knows ${appSchemaVersion}). It was opened read-only so nothing is lost; update Atrium to work on it.`;
+      if (!readOnly) reopenReadOnly(why);
+      else reason ??= why;
+    } else if (schemaVersion < appSchemaVersion) {
+      if (readOnly) {
+        if (schemaVersion === 0) {
+          db.close();
+          return fail(new StoreError('read_only', `${options.file} has no Atrium schema yet and was opened read-only.`));
+        }
+        reason ??= `This store uses an older schema (${schemaVersion}); it will be upgraded the next time Atrium opens it for writing.`;
+      } else {
+        try {
+          runMigrations(db, migrations, schemaVersion);
+        } catch (error) {
+          db.close();
+          return fail(error);
+        }
+      }
+    }
+
+    const status: StoreStatus = {
+      file: options.file,
+      readOnly,
+      readOnlyReason: reason,
+      schemaVersion: db.pragma('user_version', { simple: true }) as number,
+      appSchemaVersion,
+      protectsAtRest: options.sealer.protectsAtRest,
+    };
+    return new Store(db, status, release, options);
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction, with SQLite errors turned into StoreErrors. */
+  write<T>(fn: () => T): T {
+    if (this.status.readOnly) throw new StoreError('read_only', this.status.readOnlyReason ?? 'The store is open read-only.');
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
+  read<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).deferred();
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
+  /** Records an audit entry in its own transaction (PHI reads); decisions append inside their own. */
+  auditNow(entry: AuditEntry): void {
+    if (this.status.readOnly) return;
+    this.write(() => this.audit.append(entry, this.now()));
+  }
+
+  /**
+   * Real patient data may only be stored where the OS keyring protects the key, unless policy says
+   * otherwise. Synthetic (demo) data is always allowed.
+   */
+  assertMayStore(synthetic: boolean): void {
+    if (synthetic || this.status.protectsAtRest || this.options.allowPhiWithoutKeyring?.() === true) return;
+    throw new StoreError('phi_refused', 'This machine has no OS keyring to protect the store key, so Atrium does not store patient data here. An administrator can allow it with the policy setting store.allowPhiWithoutKeyring.');
+  }
+
+  verifyAudit(): AuditVerification {
+    return this.read(() => verifyAuditChain(this.db));
+  }
+
+  meta(key: string): string | null {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM store_meta WHERE key = ?').get(key)?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  onChange(listener: (encounterIds: string[]) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  notifyChange(encounterIds: string[]): void {
+    for (const listener of this.changeListeners) listener(encounterIds);
+  }
+
+  fileBytes(): number {
+    let total = 0;
+    for (const suffix of ['', '-wal']) {
+      try {
+        total += statSync(`${this.status.file}${suffix}`).size;
+      } catch {
+        /* no WAL yet */
+      }
+    }
+    return total;
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      if (!this.status.readOnly) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      /* a reader elsewhere; the WAL is checkpointed next time */
+    }
+    this.db.close();
+    this.releaseLock?.();
+  }
+}
+
+function runMigrations(db: Db, migrations: readonly Migration[], from: number): void {
+  const pending = migrations.filter((m) => m.version > from);
+  let current: Migration | undefined;
+  try {
+    db.transaction(() => {
+      for (const migration of pending) {
+        current = migration;
+        migration.up(db);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+    }).immediate();
+  } catch (error) {
+    const translated = translateSqliteError(error);
+    if (translated instanceof StoreError && translated.code !== 'corrupt') throw translated;
+    const name = current ? `${String(current.version).padStart(4, '0')}-${current.name}` : '?';
+    throw new StoreError('migration_failed', `Upgrading the store failed at migration ${name} (${(error as Error).message}); every step was rolled back and the store is as it was.`, { cause: error });
+  }
+}
+
+export function storeFileExists(file: string): boolean {
+  return existsSync(file);
+}
