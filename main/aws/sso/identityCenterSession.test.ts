@@ -183,6 +183,13 @@ describe('Identity Center sign-in against the stand-in, with the real SSO-OIDC a
     expect(standIn.putEvents[2]?.authorization).toContain('Credential=ASIASTANDIN000000002/');
   });
 
+  it('fetches fresh credentials when a service refuses the current ones before their time', async () => {
+    await signInWithDevice();
+    const first = await session.credentials();
+    session.invalidateCredentials();
+    expect((await session.credentials()).accessKeyId).not.toBe(first.accessKeyId);
+  });
+
   it('browser flow: authorization code with PKCE on a loopback redirect', async () => {
     const started = await session.startSignIn('browser');
     const authorize = new URL(started.verificationUri ?? '');

@@ -215,6 +215,14 @@ export class IdentityCenterSession {
     return identity(await this.refreshing);
   };
 
+  /**
+   * An AWS service refused the current credentials as expired or invalid (ExpiredToken, a clock the
+   * service disagrees with): forget them, so the next call fetches fresh ones. Queued work retries.
+   */
+  invalidateCredentials(): void {
+    if (this.state.credentials) this.state = { ...this.state, credentials: null };
+  }
+
   /** Signs out: forgets tokens, role and credentials (memory and disk). Unsent work is not ours to touch. */
   async signOut(): Promise<void> {
     this.attempt?.abort();
