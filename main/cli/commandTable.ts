@@ -58,4 +58,40 @@ export const COMMANDS: readonly CliCommand[] = [
     summary: 'Scan a DICOM folder and add it to the local image library',
     load: () => import('./commands/imagingImport.js'),
   },
+  {
+    path: ['store', 'stats'],
+    usage: 'atrium store stats [--json]',
+    summary: 'Sizes, row counts, schema version and unsent work of the local store (read-only)',
+    load: () => import('./commands/storeStats.js'),
+  },
+  {
+    path: ['store', 'backup'],
+    usage: 'atrium store backup <file>',
+    summary: 'Online backup of the store, still encrypted, with its sealed key beside it',
+    load: () => import('./commands/storeBackup.js'),
+  },
+  {
+    path: ['store', 'restore'],
+    usage: 'atrium store restore <file>',
+    summary: 'Replace the store with a checked backup (Atrium must be closed); the old store is kept aside',
+    load: () => import('./commands/storeRestore.js'),
+  },
+  {
+    path: ['store', 'export'],
+    usage: 'atrium store export <dir>',
+    summary: 'Write unsent work (outbox, drafts, dead letters) as readable JSON, even from a damaged store',
+    load: () => import('./commands/storeExport.js'),
+  },
+  {
+    path: ['store', 'verify-audit'],
+    usage: 'atrium store verify-audit',
+    summary: 'Check the audit log hash chain; exit 1 if any row was edited, deleted or reordered',
+    load: () => import('./commands/storeVerifyAudit.js'),
+  },
+  {
+    path: ['demo', 'seed'],
+    usage: 'atrium demo seed [--seed N] [--encounters N]',
+    summary: 'Load deterministic synthetic encounters built on the CodiEsp case reports into the store',
+    load: () => import('./commands/demoSeed.js'),
+  },
 ];
