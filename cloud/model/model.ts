@@ -146,7 +146,7 @@ function termSet(vectorizer: Vectorizer, counts: Map<string, number>): number[] 
 
 /** Input limits: beyond these a note gets an empty result with a reason, never a slow or failed call. */
 export const MAX_NOTE_CHARS = 1_000_000;
-export const MIN_ENGLISH = 0.05;
+export const MIN_ENGLISH = 0.1;
 
 interface Neighbour {
   readonly doc: number;
@@ -181,7 +181,9 @@ export function refusalReason(text: string): string | null {
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
   }
   if (control / sample.length > 0.02) return 'binary content, not text';
-  if (englishScore(text) < MIN_ENGLISH) return 'not English text (the model reads English notes)';
+  // Very short notes ("Pneumonia.") carry too few words to judge their language.
+  const words = sample.match(/[\p{L}]+/gu)?.length ?? 0;
+  if (words >= 8 && englishScore(text) < MIN_ENGLISH) return 'not English text (the model reads English notes)';
   return null;
 }
 
@@ -321,7 +323,7 @@ function fitLogistic(rows: readonly number[][], labels: readonly number[], itera
   const std = new Array<number>(d).fill(0);
   for (const r of rows) r.forEach((x, j) => (mean[j]! += x / rows.length));
   for (const r of rows) r.forEach((x, j) => (std[j]! += (x - mean[j]!) ** 2 / rows.length));
-  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]!) || 1;
+  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]!) < 1e-4 ? 1 : Math.sqrt(std[j]!);
   const X = rows.map((r) => r.map((x, j) => (x - mean[j]!) / std[j]!));
   const w = new Array<number>(d + 1).fill(0);
   // Adam keeps the few hundred iterations enough on unevenly scaled problems.
@@ -353,8 +355,9 @@ function fitLogistic(rows: readonly number[][], labels: readonly number[], itera
 function applyStacker(stacker: ModelState['stacker'], f: readonly number[]): number {
   const d = stacker.mean.length;
   let z = stacker.weights[d] ?? 0;
-  for (let j = 0; j < d; j++) z += (stacker.weights[j] ?? 0) * ((f[j]! - stacker.mean[j]!) / stacker.std[j]!);
-  return sigmoid(z);
+  for (let j = 0; j < d; j++) z += (stacker.weights[j] ?? 0) * ((f[j]! - stacker.mean[j]!) / (stacker.std[j] || 1));
+  const p = sigmoid(z);
+  return Number.isFinite(p) ? p : 0;
 }
 
 export interface TrainInput {

@@ -213,7 +213,7 @@ export const STOPWORDS = new Set(
 export function englishScore(text: string): number {
   const sample = text.slice(0, 20_000).toLowerCase().match(/[\p{L}]+/gu) ?? [];
   if (sample.length === 0) return 0;
-  const common = new Set(['the', 'of', 'and', 'with', 'was', 'a', 'in', 'to', 'is', 'for', 'at', 'on', 'patient', 'no', 'were', 'an', 'by', 'who', 'from', 'which', 'this', 'that', 'his', 'her', 'he', 'she', 'after', 'years', 'old']);
+  const common = new Set(['the', 'of', 'and', 'with', 'was', 'a', 'in', 'to', 'is', 'for', 'at', 'on', 'no', 'were', 'an', 'by', 'who', 'from', 'which', 'this', 'that', 'his', 'her', 'he', 'she', 'after', 'years', 'old']);
   let hits = 0;
   for (const w of sample) if (common.has(w)) hits++;
   return hits / sample.length;
