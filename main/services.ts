@@ -14,6 +14,8 @@ import type { SecretSealer } from './security/secretSealer.js';
 import { systemClock, type Clock } from './session/clock.js';
 import { PrincipalService } from './session/principalService.js';
 import { LockAwareBinaryRoutes } from './session/lockAwareBinaryRoutes.js';
+import { FrameCache } from './imaging/frameCache.js';
+import { FramePipeline } from './imaging/framePipeline.js';
 import { SessionLock } from './session/sessionLock.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
 import { Store } from './store/store.js';
@@ -50,6 +52,9 @@ export interface AppEnvironment {
 }
 
 type Disposer = () => void | Promise<void>;
+
+/** Disk budget of the encrypted frame cache (encoded frames: roughly 10-20 CT series). */
+const FRAME_CACHE_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
  * The one composition root. Electron's main, the browser host and the CLI all build their services
@@ -208,6 +213,21 @@ export class Services {
   get binaryRoutes(): BinaryRoutes {
     // Frames and thumbnails are patient data: refused while the idle lock is engaged.
     return this.once('binaryRoutes', () => new LockAwareBinaryRoutes(() => this.sessionLock.assertUnlocked()));
+  }
+
+  /**
+   * Image frames for the renderer: fetched in main, cached encrypted on disk, prefetched near the current
+   * slice, served at /binary/frames/<seriesId>/<index>.
+   */
+  get imagingFrames(): FramePipeline {
+    return this.once('imagingFrames', () => {
+      const cache = new FrameCache({ dir: join(this.env.userDataDir, 'imaging', 'frame-cache'), sealer: this.sealer, maxBytes: FRAME_CACHE_BYTES });
+      const pipeline = new FramePipeline({ cache, log: this.log });
+      // Series ids only exist once a series is opened here, so the route comes with the pipeline.
+      this.binaryRoutes.register('frames', (request) => pipeline.handle(request));
+      this.onDispose(() => pipeline.dispose());
+      return pipeline;
+    });
   }
 
   /** Registers cleanup (closing databases, stopping timers) run by `dispose()` in reverse order. */
