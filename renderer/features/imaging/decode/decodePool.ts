@@ -1,0 +1,144 @@
+import type { DecodeRequest, DecodeResponse } from './protocol.js';
+
+/**
+ * A pool of module workers decoding frames off the main thread (one per core by default). Workers
+ * start on first use; queued work can be cancelled with an AbortSignal; results are Int16Array or
+ * Uint16Array (Uint8Array for 8-bit data) of the stored values, before rescale.
+ */
+export interface FrameToDecode {
+  readonly encoding: 'raw' | 'htj2k';
+  readonly bytes: ArrayBuffer;
+  readonly rows: number;
+  readonly columns: number;
+  readonly bitsAllocated: 8 | 16;
+  readonly signed: boolean;
+  readonly crc32?: number;
+}
+
+export type DecodedPixels = Int16Array | Uint16Array | Uint8Array | Int8Array;
+
+export interface DecodedFrame {
+  readonly pixels: DecodedPixels;
+  readonly decodeMs: number;
+  readonly crcChecked: boolean;
+}
+
+interface Job {
+  readonly request: Omit<DecodeRequest, 'id'>;
+  readonly resolve: (frame: DecodedFrame) => void;
+  readonly reject: (error: Error) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  busy: { id: number; job: Job } | null;
+}
+
+export type WorkerFactory = () => Worker;
+
+const defaultFactory: WorkerFactory = () => new Worker(new URL('./decodeWorker.ts', import.meta.url), { type: 'module' });
+
+export class DecodePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private disposed = false;
+  readonly size: number;
+
+  constructor(size = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2)), private readonly createWorker: WorkerFactory = defaultFactory) {
+    this.size = Math.max(1, Math.trunc(size));
+  }
+
+  decode(frame: FrameToDecode, signal?: AbortSignal): Promise<DecodedFrame> {
+    if (this.disposed) return Promise.reject(new Error('The decode pool is closed'));
+    if (signal?.aborted) return Promise.reject(abortError());
+    return new Promise<DecodedFrame>((resolve, reject) => {
+      const job: Job = {
+        request: frame,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const queued = this.queue.indexOf(job);
+          if (queued >= 0) this.queue.splice(queued, 1);
+          reject(abortError());
+        },
+      };
+      signal?.addEventListener('abort', job.onAbort, { once: true });
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Drops queued work (e.g. on a series switch); frames already decoding finish and are discarded. */
+  clearQueue(): void {
+    for (const job of this.queue.splice(0)) {
+      job.signal?.removeEventListener('abort', job.onAbort);
+      job.reject(abortError());
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.clearQueue();
+    for (const slot of this.slots.splice(0)) {
+      slot.worker.terminate();
+      if (slot.busy) slot.busy.job.reject(new Error('The decode pool is closed'));
+    }
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.busy === null);
+      if (!slot && this.slots.length < this.size) slot = this.start();
+      if (!slot) return;
+      const job = this.queue.shift() as Job;
+      const id = this.nextId++;
+      slot.busy = { id, job };
+      const request: DecodeRequest = { ...job.request, id };
+      slot.worker.postMessage(request, [request.bytes]);
+    }
+  }
+
+  private start(): Slot {
+    const slot: Slot = { worker: this.createWorker(), busy: null };
+    slot.worker.onmessage = (event: MessageEvent<DecodeResponse>) => this.finish(slot, event.data);
+    slot.worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      const busy = slot.busy;
+      slot.busy = null;
+      busy?.job.reject(new Error(event.message || 'The decode worker failed'));
+      this.pump();
+    };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private finish(slot: Slot, response: DecodeResponse): void {
+    const busy = slot.busy;
+    slot.busy = null;
+    if (busy && busy.id === response.id) {
+      const { job } = busy;
+      job.signal?.removeEventListener('abort', job.onAbort);
+      if (job.signal?.aborted) {
+        // Already rejected by onAbort.
+      } else if (response.ok) {
+        job.resolve({ pixels: typedPixels(response.pixels, job.request.bitsAllocated, job.request.signed), decodeMs: response.decodeMs, crcChecked: response.crcChecked });
+      } else job.reject(new Error(response.error));
+    }
+    this.pump();
+  }
+}
+
+function typedPixels(buffer: ArrayBuffer, bitsAllocated: 8 | 16, signed: boolean): DecodedPixels {
+  if (bitsAllocated === 16) return signed ? new Int16Array(buffer) : new Uint16Array(buffer);
+  return signed ? new Int8Array(buffer) : new Uint8Array(buffer);
+}
+
+function abortError(): Error {
+  const error = new Error('Decoding was cancelled');
+  error.name = 'AbortError';
+  return error;
+}

@@ -1,0 +1,59 @@
+/// <reference lib="webworker" />
+// One decode worker: HTJ2K through the openjph WebAssembly build, uncompressed frames passed through;
+// the decoded samples are checked against the source's CRC-32 when it publishes one, then transferred.
+import openjphFactory, { type OpenJphModule } from '@cornerstonejs/codec-openjph';
+import wasmUrl from '@cornerstonejs/codec-openjph/wasm?url';
+import { crc32 } from './crc32.js';
+import type { DecodeRequest, DecodeResponse } from './protocol.js';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let codec: Promise<OpenJphModule> | undefined;
+
+function loadCodec(): Promise<OpenJphModule> {
+  codec ??= openjphFactory({ locateFile: (path) => (path.endsWith('.wasm') ? wasmUrl : path), print: () => undefined, printErr: () => undefined });
+  return codec;
+}
+
+async function decode(request: DecodeRequest): Promise<Uint8Array> {
+  const expected = request.rows * request.columns * (request.bitsAllocated / 8);
+  if (request.encoding === 'raw') {
+    if (request.bytes.byteLength < expected) throw new Error(`Frame has ${request.bytes.byteLength} bytes, ${expected} expected`);
+    return new Uint8Array(request.bytes, 0, expected);
+  }
+  const module = await loadCodec();
+  const decoder = new module.HTJ2KDecoder();
+  try {
+    decoder.getEncodedBuffer(request.bytes.byteLength).set(new Uint8Array(request.bytes));
+    decoder.decode();
+    const info = decoder.getFrameInfo();
+    if (info.width !== request.columns || info.height !== request.rows) {
+      throw new Error(`Codestream is ${info.width}x${info.height}, the series says ${request.columns}x${request.rows}`);
+    }
+    const decoded = decoder.getDecodedBuffer();
+    if (decoded.length !== expected) throw new Error(`Decoded ${decoded.length} bytes, ${expected} expected`);
+    return decoded.slice();
+  } finally {
+    decoder.delete();
+  }
+}
+
+scope.onmessage = (event: MessageEvent<DecodeRequest>) => {
+  const request = event.data;
+  const started = performance.now();
+  decode(request).then(
+    (pixels) => {
+      if (request.crc32 !== undefined && crc32(pixels) !== request.crc32 >>> 0) {
+        const response: DecodeResponse = { id: request.id, ok: false, error: 'CRC-32 mismatch: the decoded frame differs from what the source published' };
+        scope.postMessage(response);
+        return;
+      }
+      const buffer = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? (pixels.buffer as ArrayBuffer) : pixels.slice().buffer;
+      const response: DecodeResponse = { id: request.id, ok: true, pixels: buffer, decodeMs: performance.now() - started, crcChecked: request.crc32 !== undefined };
+      scope.postMessage(response, [buffer]);
+    },
+    (error: unknown) => {
+      const response: DecodeResponse = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      scope.postMessage(response);
+    },
+  );
+};
