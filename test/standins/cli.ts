@@ -11,6 +11,10 @@ interface StandInEntry {
 }
 
 const STAND_INS: Record<string, StandInEntry> = {
+  snowflake: {
+    usage: 'snowflake [--port N] [--encounters N] [--bulk N [--assign CODER]] [--latency MS]',
+    start: async (args) => (await import('./snowflake/main.js')).start(args),
+  },
   healthimaging: {
     usage: 'healthimaging --dicom <dir> [--dicom <dir>…] [--port N] [--latency-ms N] [--mbit N]',
     start: async (args) => {

@@ -23,12 +23,32 @@ export const INSERT_STAGING = `INSERT INTO PUSH_BATCH (${STAGING_COLUMNS.join(',
 const DEDUPED = `SELECT ${STAGING_COLUMNS.join(', ')} FROM PUSH_BATCH
   QUALIFY ROW_NUMBER() OVER (PARTITION BY CLIENT_MUTATION_ID ORDER BY CLIENT_SEQ) = 1`;
 
-/** The one MERGE into the ledger, keyed on the client mutation id; bind 1 = received-at (ms). */
+/**
+ * The one MERGE into the ledger, keyed on the client mutation id; bind 1 = received-at (ms). The
+ * server's decision is taken as the row goes in: a submission is accepted only from the coder who holds
+ * an open encounter. Claims (and submissions riding behind a claim in the same batch) stay `pending`
+ * until the claim statements below decide them.
+ */
 export const MERGE_LEDGER = `MERGE INTO ${LEDGER} t
-USING (${DEDUPED}) s
+USING (
+  SELECT d.CLIENT_MUTATION_ID, d.CLIENT_SEQ, d.KIND, d.CODER, d.ENCOUNTER_ID, d.PAYLOAD,
+    CASE WHEN TRY_PARSE_JSON(d.PAYLOAD) IS NULL THEN 'invalid'
+         WHEN d.KIND = 'claim' THEN 'pending'
+         WHEN d.KIND <> 'submit_codes' THEN 'accepted'
+         WHEN c.CLAIMED_ID IS NOT NULL THEN 'pending'
+         WHEN e.ENCOUNTER_ID IS NULL THEN 'unknown_encounter'
+         WHEN e.STATUS = 'voided' THEN 'encounter_voided'
+         WHEN e.ASSIGNED_TO = d.CODER THEN 'accepted'
+         ELSE 'not_assigned' END AS DECISION
+  FROM (${DEDUPED}) d
+  LEFT JOIN ${ENCOUNTERS} e ON e.ENCOUNTER_ID = d.ENCOUNTER_ID
+  LEFT JOIN (SELECT DISTINCT ENCOUNTER_ID AS CLAIMED_ID FROM PUSH_BATCH WHERE KIND = 'claim') c ON c.CLAIMED_ID = d.ENCOUNTER_ID
+) s
 ON t.CLIENT_MUTATION_ID = s.CLIENT_MUTATION_ID
 WHEN NOT MATCHED THEN INSERT (CLIENT_MUTATION_ID, CODER, KIND, ENCOUNTER_ID, CLIENT_SEQ, PAYLOAD, OUTCOME, REASON, RECEIVED_AT_MS)
-  VALUES (s.CLIENT_MUTATION_ID, s.CODER, s.KIND, s.ENCOUNTER_ID, s.CLIENT_SEQ, s.PAYLOAD, 'pending', NULL, ?)`;
+  VALUES (s.CLIENT_MUTATION_ID, s.CODER, s.KIND, s.ENCOUNTER_ID, s.CLIENT_SEQ, s.PAYLOAD,
+    CASE WHEN s.DECISION IN ('accepted', 'pending') THEN s.DECISION ELSE 'rejected' END,
+    CASE WHEN s.DECISION IN ('accepted', 'pending') THEN NULL ELSE s.DECISION END, ?)`;
 
 export const MERGE_AUDIT = `MERGE INTO ${DB}.AUDIT.DESKTOP_AUDIT t
 USING (SELECT * FROM (${DEDUPED}) WHERE KIND = 'audit') s
@@ -41,14 +61,10 @@ ON t.CLIENT_MUTATION_ID = s.CLIENT_MUTATION_ID
 WHEN NOT MATCHED THEN INSERT (CLIENT_MUTATION_ID, STUDY_UID, VERIFIED_BY, PAYLOAD, RECEIVED_AT_MS) VALUES (s.CLIENT_MUTATION_ID, NULL, s.CODER, s.PAYLOAD, ?)`;
 
 /**
- * The server's decision on pending ledger rows. Claims: the earliest pending claim on an unassigned open
+ * The decision on pending ledger rows (claims, and submissions behind them). Claims: the earliest pending claim on an unassigned open
  * encounter wins; every claim and submission is then accepted only if its coder holds the encounter.
  * Bind 1 = now (ms).
  */
-/** A payload that is not JSON is refused, whatever its kind. */
-export const DECIDE_INVALID = `UPDATE ${LEDGER} SET OUTCOME = 'rejected', REASON = 'invalid'
-WHERE OUTCOME = 'pending' AND TRY_PARSE_JSON(PAYLOAD) IS NULL`;
-
 export const ASSIGN_CLAIMS = `UPDATE ${ENCOUNTERS} e
 SET ASSIGNED_TO = w.CODER, VERSION = e.VERSION + 1, UPDATED_AT_MS = ?
 FROM (

@@ -6,7 +6,6 @@ import {
   ASSIGN_CLAIMS,
   CREATE_STAGING,
   DECIDE_ASSIGNED,
-  DECIDE_INVALID,
   DECIDE_REST,
   DECIDE_UNKNOWN,
   INSERT_STAGING,
@@ -138,11 +137,12 @@ export class SnowflakeWarehouse implements Warehouse {
     await this.run(MERGE_LEDGER, [now]);
     if (batch.some((m) => m.kind === 'audit')) await this.run(MERGE_AUDIT, [now]);
     if (batch.some((m) => m.kind === 'image_verification')) await this.run(MERGE_VERIFICATIONS, [now]);
-    await this.run(DECIDE_INVALID);
-    if (batch.some((m) => m.kind === 'claim')) await this.run(ASSIGN_CLAIMS, [now]);
-    await this.run(DECIDE_ASSIGNED);
-    await this.run(DECIDE_UNKNOWN);
-    await this.run(DECIDE_REST);
+    if (batch.some((m) => m.kind === 'claim')) {
+      await this.run(ASSIGN_CLAIMS, [now]);
+      await this.run(DECIDE_ASSIGNED);
+      await this.run(DECIDE_UNKNOWN);
+      await this.run(DECIDE_REST);
+    }
     const found = new Map<string, PushOutcome>();
     for (const raw of await this.run(READ_OUTCOMES)) {
       const row = OutcomeRow.parse(raw);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, VARCHAR, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { z } from 'zod';
 import { splitStatements, statementTypeId, translate } from './dialect.js';
 
@@ -347,21 +347,24 @@ export class SnowflakeStandIn {
     const rowCount = binds.length > 0 && Array.isArray(binds[0]?.value) ? (binds[0].value as unknown[]).length : -1;
     let reader;
     if (rowCount >= 0) {
-      // Array binding: one execution per row group, as the server does with the row-wise bind map.
+      // Array binding: the bind map holds one list per column.
       const { connection } = session;
       let affected = 0;
-      const values = /^(INSERT\s+INTO\s+[\s\S]+?\s+VALUES\s*)(\(\s*\?(?:\s*,\s*\?)*\s*\))\s*$/i.exec(t.sql);
-      // A multi-row VALUES list per group of rows; any other statement runs once per row.
-      const group = values ? Math.max(1, Math.min(rowCount, Math.floor(2000 / binds.length))) : 1;
-      for (let start = 0; start < rowCount; start += group) {
-        const n = Math.min(group, rowCount - start);
-        const sql = values ? `${values[1]}${Array.from({ length: n }, () => values[2]).join(', ')}` : t.sql;
-        const prepared = await connection.prepare(sql);
-        for (let r = 0; r < n; r++) {
-          binds.forEach((b, i) => bindOne(prepared, r * binds.length + i + 1, (b.value as (string | null)[])[start + r] ?? null, b.type));
-        }
+      const values = /^(INSERT\s+INTO\s+[\s\S]+?\s+)VALUES\s*\(\s*\?(?:\s*,\s*\?)*\s*\)\s*$/i.exec(t.sql);
+      if (values) {
+        // A plain multi-row insert: one statement over the bound columns as lists (as the server does).
+        const prepared = await connection.prepare(`${values[1]}SELECT ${binds.map((_, i) => `unnest($${i + 1})`).join(', ')}`);
+        binds.forEach((b, i) => prepared.bindList(i + 1, (b.value as (string | null)[]).slice(0, rowCount), LIST(VARCHAR)));
         const result = await prepared.runAndReadAll();
-        affected += Number(result.getRowsJS()[0]?.[0] ?? 0);
+        affected = Number(result.getRowsJS()[0]?.[0] ?? 0);
+      } else {
+        // Any other statement runs once per bound row.
+        const prepared = await connection.prepare(t.sql);
+        for (let r = 0; r < rowCount; r++) {
+          binds.forEach((b, i) => bindOne(prepared, i + 1, (b.value as (string | null)[])[r] ?? null, b.type));
+          const result = await prepared.runAndReadAll();
+          affected += Number(result.getRowsJS()[0]?.[0] ?? 0);
+        }
       }
       if (t.writes.length > 0) await this.publish(connection);
       return { ...base, rowtype: [column('number of rows inserted', 'fixed')], rowset: [[String(affected)]], total: 1, returned: 1 };
