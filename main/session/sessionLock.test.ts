@@ -25,6 +25,10 @@ describe('the idle lock, through the contract', () => {
     dir = mkdtempSync(join(tmpdir(), 'atrium-lock-'));
     clock = new ManualClock();
     log = createMemoryLogger();
+    launch();
+  });
+  /** Starts the services (again) over the same data folder, as a relaunch of the app does. */
+  const launch = () => {
     services = new Services({
       mode: 'host',
       appVersion: '0.0.0-test',
@@ -39,7 +43,7 @@ describe('the idle lock, through the contract', () => {
     // A stand-in PHI method: the mechanism is the same for contract methods marked `phi: true`.
     registry.markPhi('status.summary');
     void services.sessionLock; // started with the app (connectServiceEvents), so idle time counts from here
-  });
+  };
   afterEach(async () => {
     await services.dispose();
     rmSync(dir, { recursive: true, force: true });
@@ -102,6 +106,18 @@ describe('the idle lock, through the contract', () => {
     expect(await call('session.unlock', { secret: PIN })).toMatchObject({ ok: true, result: { locked: false } });
   });
 
+  it('relaunching is no way round the lock: a station with a PIN starts locked, and the back-off is kept', async () => {
+    await call('session.lock.setSecret', { secret: PIN });
+    await call('session.lock');
+    for (let i = 0; i < 5; i++) await call('session.unlock', { secret: `guess-${i}-xx` });
+    await services.dispose();
+    launch();
+    expect(await call('status.summary')).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(await call('session.lock.status')).toMatchObject({ ok: true, result: { locked: true, retryAfterSeconds: 30 } });
+    clock.advance(30_000);
+    expect(await call('session.unlock', { secret: PIN })).toMatchObject({ ok: true, result: { locked: false } });
+  });
+
   it('changing the secret needs the current one, and never works while locked', async () => {
     await call('session.lock.setSecret', { secret: PIN });
     expect(await call('session.lock.setSecret', { secret: 'another-pin-1' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -115,7 +131,7 @@ describe('the idle lock, through the contract', () => {
     await call('session.lock');
     await call('session.unlock', { secret: 'wrong-guess' });
     const files = readdirSync(join(dir, 'identity-center'));
-    expect(files).toEqual(['unlock.sealed']);
+    expect(files.sort()).toEqual(['unlock-attempts.sealed', 'unlock.sealed']);
     const raw = readFileSync(join(dir, 'identity-center', 'unlock.sealed'), 'latin1');
     expect(raw).not.toContain(PIN);
     expect(raw).not.toContain('scrypt');

@@ -5,7 +5,11 @@ import type { Logger } from '../log/logger.js';
 import { SealedJsonFile } from '../security/sealedFile.js';
 import type { SecretSealer } from '../security/secretSealer.js';
 import type { Clock } from './clock.js';
+import { z } from 'zod';
 import { createVerifier, UnlockVerifierSchema, verifySecret, type UnlockVerifier } from './unlockSecret.js';
+
+/** Wrong attempts survive a restart, so quitting and relaunching does not reset the back-off. */
+const AttemptsSchema = z.object({ failures: z.number().int().nonnegative(), retryAt: z.number() });
 
 export interface SessionLockDeps {
   sealer: SecretSealer;
@@ -43,7 +47,9 @@ export class SessionLock {
   private failures = 0;
   private retryAt = 0;
   private verifier: UnlockVerifier | null | undefined;
+  private loading: Promise<UnlockVerifier | null> | null = null;
   private readonly file: SealedJsonFile<typeof UnlockVerifierSchema>;
+  private readonly attemptsFile: SealedJsonFile<typeof AttemptsSchema>;
   private readonly timer: NodeJS.Timeout | null;
 
   constructor(private readonly deps: SessionLockDeps) {
@@ -51,6 +57,9 @@ export class SessionLock {
     this.file = new SealedJsonFile(deps.sealer, join(deps.dir, 'unlock.sealed'), UnlockVerifierSchema, (error) =>
       deps.log.warn('lock.verifier_unreadable', { error }),
     );
+    this.attemptsFile = new SealedJsonFile(deps.sealer, join(deps.dir, 'unlock-attempts.sealed'), AttemptsSchema, () => undefined);
+    // Where a PIN exists the station starts locked: relaunching Atrium is no way round the lock.
+    void this.loadVerifier().catch((error: unknown) => deps.log.warn('lock.verifier_unreadable', { error: error as Error }));
     const every = deps.checkEveryMs ?? 15_000;
     this.timer = every > 0 ? setInterval(() => void this.isLocked(), every) : null;
     this.timer?.unref();
@@ -74,10 +83,10 @@ export class SessionLock {
   }
 
   async status(): Promise<LockStatus> {
-    const locked = this.isLocked();
+    const hasSecret = (await this.loadVerifier()) !== null;
     return {
-      locked,
-      hasSecret: (await this.loadVerifier()) !== null,
+      locked: this.isLocked(),
+      hasSecret,
       idleLockMinutes: this.deps.idleMinutes(),
       retryAfterSeconds: Math.max(0, Math.ceil((this.retryAt - this.deps.clock.now()) / 1000)),
     };
@@ -85,6 +94,7 @@ export class SessionLock {
 
   /** Throws CallError('locked') while locked; the registry calls it before any `phi` method. */
   async assertUnlocked(): Promise<void> {
+    await this.loadVerifier();
     if (this.isLocked()) throw new CallError('locked', 'Atrium is locked: unlock it to see patient data');
     if ((this.deps.secretRequired?.() ?? false) && (await this.loadVerifier()) === null) {
       throw new CallError('locked', 'Set an unlock PIN before patient data is shown');
@@ -101,11 +111,13 @@ export class SessionLock {
       if (this.failures >= FREE_ATTEMPTS) {
         this.retryAt = this.deps.clock.now() + Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (this.failures - FREE_ATTEMPTS));
       }
+      await this.attemptsFile.write({ failures: this.failures, retryAt: this.retryAt });
       this.deps.log.warn('lock.unlock_failed', { failures: this.failures });
       throw new CallError('forbidden', 'That PIN or passphrase is not right');
     }
     this.failures = 0;
     this.retryAt = 0;
+    await this.attemptsFile.wipe();
     this.lastActivity = this.deps.clock.now();
     if (this.lockedFlag) this.setLocked(false, 'unlocked');
     return this.status();
@@ -139,17 +151,34 @@ export class SessionLock {
 
   /** Forgets the unlock secret (sign-out of the identity it belonged to). */
   async clearSecret(): Promise<void> {
+    await this.loadVerifier();
     await this.file.wipe();
+    await this.attemptsFile.wipe();
     this.verifier = null;
+    this.failures = 0;
+    this.retryAt = 0;
   }
 
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
   }
 
-  private async loadVerifier(): Promise<UnlockVerifier | null> {
-    if (this.verifier === undefined) this.verifier = await this.file.read();
-    return this.verifier;
+  private loadVerifier(): Promise<UnlockVerifier | null> {
+    if (this.verifier !== undefined) return Promise.resolve(this.verifier);
+    this.loading ??= (async () => {
+      const verifier = await this.file.read();
+      const attempts = await this.attemptsFile.read();
+      if (this.verifier === undefined) {
+        this.verifier = verifier;
+        if (attempts) {
+          this.failures = attempts.failures;
+          this.retryAt = attempts.retryAt;
+        }
+        if (verifier) this.lockedFlag = true;
+      }
+      return this.verifier;
+    })();
+    return this.loading;
   }
 
   private setLocked(locked: boolean, reason: string): void {
