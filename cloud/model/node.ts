@@ -5,6 +5,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { z } from 'zod';
+import { CodeSet } from './codesets/index.js';
 import { parseArtifact, serializeArtifact, type Artifact } from './artifact.js';
 import { parseGoldTsv } from './metrics.js';
 import type { TrainingDoc } from './model.js';
@@ -50,4 +52,50 @@ export function readArtifact(path: string): Artifact {
   const raw = readFileSync(path);
   const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
   return parseArtifact(text);
+}
+
+/**
+ * One submitted coding per line, as exported from the warehouse: the note text and what the coder
+ * did with the suggestions. Accepted and added codes become labels; rejected ones are left out.
+ */
+const CodingLine = z.object({
+  id: z.string().min(1),
+  text: z.string(),
+  accepted: z.array(z.string()).default([]),
+  added: z.array(z.string()).default([]),
+  rejected: z.array(z.string()).default([]),
+  procedures: z.array(z.string()).default([]),
+});
+
+export function readCodings(path: string): TrainingDoc[] {
+  const docs: TrainingDoc[] = [];
+  readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .forEach((line, n) => {
+      if (line.trim() === '') return;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch {
+        throw new Error(`${path}:${n + 1}: not JSON`);
+      }
+      const parsed = CodingLine.safeParse(raw);
+      if (!parsed.success) throw new Error(`${path}:${n + 1}: ${parsed.error.issues[0]?.message ?? 'invalid coding'}`);
+      const c = parsed.data;
+      const rejected = new Set(c.rejected.map((x) => x.replace(/\./g, '').toLowerCase()));
+      const diagnoses = [...c.accepted, ...c.added].filter((x) => !rejected.has(x.replace(/\./g, '').toLowerCase()));
+      if (diagnoses.length > 0) docs.push({ id: `coding:${c.id}`, text: c.text, diagnoses, procedures: c.procedures });
+    });
+  return docs;
+}
+
+
+/** Billable ICD-10-CM descriptions from a code-set file in the resources/codesets format (gzipped or not). */
+export function readDescriptions(path: string): { code: string; description: string }[] {
+  const raw = readFileSync(path);
+  const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  return CodeSet.parse('icd10cm', text)
+    .entries()
+    .filter((e) => e.billable)
+    .map((e) => ({ code: e.code, description: e.description }));
 }
