@@ -72,6 +72,12 @@ export class DecodePool {
     });
   }
 
+  /** Starts every worker and loads the codec now (e.g. when a study opens), before frames arrive. */
+  warm(): void {
+    if (this.disposed) return;
+    while (this.slots.length < this.size) this.start().worker.postMessage({ id: 0, warm: true });
+  }
+
   /** Drops queued work (e.g. on a series switch); frames already decoding finish and are discarded. */
   clearQueue(): void {
     for (const job of this.queue.splice(0)) {
@@ -117,6 +123,7 @@ export class DecodePool {
   }
 
   private finish(slot: Slot, response: DecodeResponse): void {
+    if (response.id === 0) return; // a warm-up answer
     const busy = slot.busy;
     slot.busy = null;
     if (busy && busy.id === response.id) {

@@ -4,7 +4,7 @@
 import openjphFactory, { type OpenJphModule } from '@cornerstonejs/codec-openjph';
 import wasmUrl from '@cornerstonejs/codec-openjph/wasm?url';
 import { crc32 } from './crc32.js';
-import type { DecodeRequest, DecodeResponse } from './protocol.js';
+import type { DecodeRequest, DecodeResponse, WarmRequest } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let codec: Promise<OpenJphModule> | undefined;
@@ -37,7 +37,15 @@ async function decode(request: DecodeRequest): Promise<Uint8Array> {
   }
 }
 
-scope.onmessage = (event: MessageEvent<DecodeRequest>) => {
+scope.onmessage = (event: MessageEvent<DecodeRequest | WarmRequest>) => {
+  if ('warm' in event.data) {
+    const { id } = event.data;
+    loadCodec().then(
+      () => scope.postMessage({ id, ok: true, warm: true }),
+      (error: unknown) => scope.postMessage({ id, ok: false, error: String(error) }),
+    );
+    return;
+  }
   const request = event.data;
   const started = performance.now();
   decode(request).then(

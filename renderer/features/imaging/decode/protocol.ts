@@ -11,6 +11,12 @@ export interface DecodeRequest {
   readonly crc32?: number;
 }
 
+/** Loads the codec ahead of the first frame, so WebAssembly compiles while frames are still in flight. */
+export interface WarmRequest {
+  readonly id: number;
+  readonly warm: true;
+}
+
 export type DecodeResponse =
   | { readonly id: number; readonly ok: true; readonly pixels: ArrayBuffer; readonly decodeMs: number; readonly crcChecked: boolean }
   | { readonly id: number; readonly ok: false; readonly error: string };

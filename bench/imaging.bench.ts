@@ -1,0 +1,271 @@
+/**
+ * `npm run bench -- imaging`: the frame pipeline end to end, measured in headless Chromium's web
+ * workers. A ≥300-slice 512×512 16-bit CT series (generated from the bundled phantom) is served by
+ * the HealthImaging stand-in (lossless HTJ2K) over loopback shaped to 100 Mbit/s; main's pipeline
+ * (real SDK, encrypted frame cache, /binary/frames route) feeds a bench page whose decode pool runs
+ * in module workers.
+ *
+ * - firstFrameMs / fullSeriesMs: cold (empty cache, workers not started), frames fetched outward from
+ *   the middle slice with 6 requests in flight and decoded by the pool as they arrive.
+ * - sequentialFullSeriesMs: the baseline in the same run: fetch, then decode, one frame at a time,
+ *   one worker, cold cache.
+ * - decodeFramesPerSecOneWorker / decodeFramesPerSecPool: decode throughput on frames already in
+ *   memory, warmed workers.
+ */
+import { MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { SOURCE_ROOT } from '../main/app/paths.js';
+import { AwsClientFactory } from '../main/aws/awsClientFactory.js';
+import { BinaryRoutes } from '../main/binary/binaryRoutes.js';
+import { readDicomInstance, readFrameBytes } from '../main/imaging/dicomFile.js';
+import { ctSliceElements, writeDicom } from '../main/imaging/dicomWriter.js';
+import { FrameCache } from '../main/imaging/frameCache.js';
+import { FramePipeline } from '../main/imaging/framePipeline.js';
+import { HealthImagingSource } from '../main/imaging/healthImagingSource.js';
+import type { ImageSeries } from '../main/imaging/seriesModel.js';
+import { createMemoryLogger } from '../main/log/logger.js';
+import { FileKeySealer } from '../main/security/secretSealer.js';
+import { HealthImagingStandIn } from '../test/standins/healthimaging/healthImagingStandIn.js';
+import { benchLog, cachedFixture, printResult, round } from './harness.js';
+
+const SLICES = Number(process.env.BENCH_SLICES ?? 308);
+const MBIT = 100;
+
+async function buildSeries(dir: string): Promise<void> {
+  const ctDir = join(SOURCE_ROOT, 'resources', 'demo-ct');
+  const sources: Uint8Array[] = [];
+  for (let i = 10; i <= 280; i += 10) {
+    const file = join(ctDir, `I${i}.dcm`);
+    const instance = await readDicomInstance(file);
+    sources.push(await readFrameBytes(file, instance.frames[0]!));
+  }
+  for (let i = 0; i < SLICES; i++) {
+    const sop = `2.25.4242.${i + 1}`;
+    // Walk up and down the phantom so neighbouring slices stay similar, as in a real series.
+    const cycle = Math.floor(i / sources.length);
+    const k = i % sources.length;
+    const pixels = sources[cycle % 2 ? sources.length - 1 - k : k]!;
+    const bytes = writeDicom({
+      transferSyntaxUid: '1.2.840.10008.1.2.1',
+      sopInstanceUid: sop,
+      elements: ctSliceElements({
+        studyUid: '2.25.4242',
+        seriesUid: '2.25.4242.1',
+        sopUid: sop,
+        instanceNumber: i + 1,
+        position: [-115.5, -1.85, 600 + i * 1.25],
+        rows: 512,
+        columns: 512,
+        pixelSpacing: [0.451171875, 0.451171875],
+        pixelRepresentation: 0,
+        bitsStored: 12,
+        pixelData: pixels,
+      }),
+    });
+    writeFileSync(join(dir, `s${String(i).padStart(4, '0')}`), bytes);
+  }
+}
+
+const PAGE_SCRIPT = (poolPath: string) => `
+import { DecodePool } from ${JSON.stringify(poolPath)};
+
+function outward(center, count) {
+  const order = [];
+  for (let step = 0; order.length < count; step++) {
+    if (center + step < count) order.push(center + step);
+    if (step > 0 && center - step >= 0) order.push(center - step);
+  }
+  return order;
+}
+
+async function fetchFrame(seriesId, index) {
+  const response = await fetch('/binary/frames/' + seriesId + '/' + index);
+  if (!response.ok) throw new Error('frame ' + index + ': HTTP ' + response.status);
+  const crc = response.headers.get('x-frame-crc32');
+  return { bytes: await response.arrayBuffer(), encoding: response.headers.get('x-frame-encoding'), crc32: crc ? parseInt(crc, 16) : undefined };
+}
+
+async function reset() {
+  return (await fetch('/reset', { method: 'POST' })).json();
+}
+
+function job(info, frame, bytes) {
+  return { encoding: frame.encoding, bytes, rows: info.rows, columns: info.columns, bitsAllocated: 16, signed: info.signed, crc32: frame.crc32 };
+}
+
+async function throughput(poolSize, frames, info) {
+  const pool = new DecodePool(poolSize);
+  await Promise.all(frames.slice(0, poolSize * 2).map((f) => pool.decode(job(info, f, f.bytes.slice(0)))));
+  const copies = frames.map((f) => f.bytes.slice(0));
+  const started = performance.now();
+  await Promise.all(frames.map((f, i) => pool.decode(job(info, f, copies[i]))));
+  const seconds = (performance.now() - started) / 1000;
+  pool.dispose();
+  return frames.length / seconds;
+}
+
+window.runBench = async () => {
+  // Cold, pipelined: the first frame is the middle slice; the rest arrive nearest first.
+  let info = await reset();
+  const center = info.slices >> 1;
+  let firstFrameMs = NaN;
+  let firstFetchMs = NaN;
+  const started = performance.now();
+  const pool = new DecodePool();
+  pool.warm();
+  const order = outward(center, info.slices);
+  let next = 0;
+  const decodes = [];
+  let crcChecked = 0;
+  const fetcher = async () => {
+    while (next < order.length) {
+      const index = order[next++];
+      const frame = await fetchFrame(info.seriesId, index);
+      if (index === center) firstFetchMs = performance.now() - started;
+      decodes.push(pool.decode(job(info, frame, frame.bytes)).then((d) => {
+        if (d.crcChecked) crcChecked++;
+        if (index === center) firstFrameMs = performance.now() - started;
+      }));
+    }
+  };
+  // The slice on screen goes alone, so it does not share the link; the rest follow, 6 in flight.
+  next = 1;
+  const first = await fetchFrame(info.seriesId, center);
+  firstFetchMs = performance.now() - started;
+  decodes.push(pool.decode(job(info, first, first.bytes)).then((d) => {
+    if (d.crcChecked) crcChecked++;
+    firstFrameMs = performance.now() - started;
+  }));
+  await Promise.all(Array.from({ length: 6 }, fetcher));
+  await Promise.all(decodes);
+  const fullSeriesMs = performance.now() - started;
+  pool.dispose();
+
+  // Baseline: fetch then decode, one frame at a time, one worker, cold cache.
+  info = await reset();
+  const single = new DecodePool(1);
+  const kept = [];
+  const seqStarted = performance.now();
+  for (const index of order) {
+    const frame = await fetchFrame(info.seriesId, index);
+    kept.push({ ...frame, bytes: frame.bytes.slice(0) });
+    await single.decode(job(info, frame, frame.bytes));
+  }
+  const sequentialFullSeriesMs = performance.now() - seqStarted;
+  single.dispose();
+
+  const poolSize = Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
+  const decodeFramesPerSecOneWorker = await throughput(1, kept, info);
+  const decodeFramesPerSecPool = await throughput(poolSize, kept, info);
+  return { decodeFramesPerSecOneWorker, decodeFramesPerSecPool, firstFrameMs, fullSeriesMs, sequentialFullSeriesMs, slices: info.slices, poolSize, crcChecked, firstFetchMs };
+};
+`;
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+async function main(): Promise<void> {
+  const fixture = await cachedFixture(`imaging-ct${SLICES}`, 1, buildSeries);
+  const scratch = mkdtempSync(join(tmpdir(), 'atrium-bench-imaging-'));
+  try {
+    benchLog(`starting the HealthImaging stand-in (encoding ${SLICES} frames as lossless HTJ2K)`);
+    const standIn = await HealthImagingStandIn.start({ dicomDirs: [fixture], bytesPerSecond: (MBIT * 1_000_000) / 8 });
+    const factory = new AwsClientFactory({ region: () => 'us-east-1', credentials: () => async () => ({ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' }) });
+    const client = factory.create(MedicalImagingClient, { endpoint: standIn.endpoint, disableHostPrefix: true });
+    const source = new HealthImagingSource({ client, datastoreId: standIn.datastoreId, imageSetIds: [standIn.imageSets[0]!.imageSetId] });
+    const series: ImageSeries = (await source.studies()).studies[0]!.series[0]!;
+    const sealer = new FileKeySealer(join(scratch, 'sealer'));
+    let routes = new BinaryRoutes();
+    let resets = 0;
+    const reset = (): { seriesId: string } => {
+      const cache = new FrameCache({ dir: join(scratch, `cache-${resets++}`), sealer, maxBytes: 1024 * 1024 * 1024 });
+      const pipeline = new FramePipeline({ cache, log: createMemoryLogger() });
+      routes = new BinaryRoutes();
+      routes.register('frames', (request) => pipeline.handle(request));
+      return { seriesId: pipeline.open(source, series, `ahi:${standIn.datastoreId}`) };
+    };
+
+    benchLog('building the bench page with Vite');
+    const pageDir = join(scratch, 'page');
+    mkdirSync(pageDir);
+    writeFileSync(join(pageDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>imaging bench</title><script type="module" src="./main.js"></script>');
+    writeFileSync(join(pageDir, 'main.js'), PAGE_SCRIPT(join(SOURCE_ROOT, 'renderer/features/imaging/decode/decodePool.ts')));
+    const outDir = join(scratch, 'dist');
+    await build({
+      root: pageDir,
+      configFile: false,
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, target: 'es2022', assetsInlineLimit: 0, minify: false },
+      worker: { format: 'es' },
+    });
+
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      void (async () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        try {
+          if (url.pathname === '/reset') {
+            const { seriesId } = reset();
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ seriesId, slices: series.frames.length, rows: series.format.rows, columns: series.format.columns, signed: series.format.pixelRepresentation === 1 }));
+            return;
+          }
+          if (url.pathname.startsWith('/binary/')) {
+            const abort = new AbortController();
+            res.on('close', () => abort.abort());
+            const context = { origin: 'http://127.0.0.1', frameUrl: 'http://127.0.0.1/', principal: { kind: 'local', id: 'bench', displayName: 'Bench' } };
+            const result = await routes.handle(url.pathname, url.searchParams, context as never, abort.signal);
+            res.writeHead(200, { 'content-type': result.contentType, ...result.headers });
+            res.end(result.body as Uint8Array);
+            return;
+          }
+          const path = normalize(join(outDir, url.pathname === '/' ? 'index.html' : url.pathname));
+          if (!path.startsWith(outDir)) throw new Error('outside');
+          const body = readFileSync(path);
+          res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+          res.end(body);
+        } catch (error) {
+          res.writeHead(404);
+          res.end(String(error));
+        }
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--headless'],
+    });
+    try {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => benchLog(`page error: ${error.message}`));
+      await page.goto(`${origin}/`);
+      await page.waitForFunction(() => typeof (window as unknown as { runBench?: unknown }).runBench === 'function');
+      benchLog('running in Chromium');
+      const result = await page.evaluate(() => (window as unknown as { runBench: () => Promise<Record<string, number>> }).runBench());
+      benchLog(`pool of ${result.poolSize} workers; ${result.crcChecked} frames CRC-checked in the pipelined run; first frame fetched after ${round(result.firstFetchMs ?? NaN, 1)} ms`);
+      printResult({
+        decodeFramesPerSecOneWorker: round(result.decodeFramesPerSecOneWorker ?? NaN, 1),
+        decodeFramesPerSecPool: round(result.decodeFramesPerSecPool ?? NaN, 1),
+        firstFrameMs: round(result.firstFrameMs ?? NaN, 1),
+        fullSeriesMs: round(result.fullSeriesMs ?? NaN, 0),
+        sequentialFullSeriesMs: round(result.sequentialFullSeriesMs ?? NaN, 0),
+        slices: result.slices,
+      });
+    } finally {
+      await browser.close();
+      server.closeAllConnections();
+      server.close();
+      await standIn.close();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
