@@ -1,6 +1,7 @@
 // NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import { platform } from 'node:os';
 import type { UpdateStatus } from '../preload/contract.js';
+import { registerCodingHandlers } from './coding/codingHandlers.js';
 import { HandlerRegistry } from './ipc/handlerRegistry.js';
 import type { Services } from './services.js';
 import { connectSessionEvents, registerSessionHandlers } from './session/sessionHandlers.js';
@@ -25,13 +26,29 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
   registry.register('settings.set', ({ key, value }) => services.settings.set(key, value));
   registry.register('session.status', () => services.principal.status());
   registerSessionHandlers(registry, services);
+  registerCodingHandlers(registry, () => services.coding);
   registerWorklistHandlers(registry, services);
-  registry.register('status.summary', () => ({ pendingUploads: null, model: null }));
+  registry.register('status.summary', async () => ({ pendingUploads: await pendingUploads(services), model: null }));
+  registry.register('sync.status', async () => (await services.sync).status());
+  registry.register('sync.now', async () => {
+    const engine = await services.sync;
+    await engine.syncNow();
+    return engine.status();
+  });
   registry.register('updates.status', () => services.updates?.status() ?? unsupportedUpdates(services));
   registry.register('updates.check', async () => (await services.updates?.check()) ?? unsupportedUpdates(services));
   registry.register('updates.download', async () => (await services.updates?.download()) ?? unsupportedUpdates(services));
 
   return registry;
+}
+
+/** The outbox's unsent count; null where the store cannot be opened (another copy holds it, a damaged file). */
+async function pendingUploads(services: Services): Promise<number | null> {
+  try {
+    return (await services.sync).status().pending;
+  } catch {
+    return null;
+  }
 }
 
 function unsupportedUpdates(services: Services): UpdateStatus {

@@ -5,6 +5,7 @@ import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { AwsClientFactory, type AwsRequestHandler } from './aws/awsClientFactory.js';
 import { IdentityCenterSession } from './aws/sso/identityCenterSession.js';
 import { BinaryRoutes } from './binary/binaryRoutes.js';
+import { CodingService } from './coding/codingService.js';
 import { defaultPolicyPath, PolicyError, readMachinePolicy } from './config/policy.js';
 import { readRegistryPolicy } from './config/registryPolicy.js';
 import { SettingsService } from './config/settingsService.js';
@@ -17,6 +18,7 @@ import { LockAwareBinaryRoutes } from './session/lockAwareBinaryRoutes.js';
 import { FrameCache } from './imaging/frameCache.js';
 import { FramePipeline } from './imaging/framePipeline.js';
 import { SessionLock } from './session/sessionLock.js';
+import type { SyncEngine } from './sync/syncEngine.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
 import { Store } from './store/store.js';
 import { storeFile } from './store/storeLocation.js';
@@ -208,6 +210,35 @@ export class Services {
       store.onChange((encounterIds) => this.events.emit('worklist.changed', { encounterIds, reason: 'store' }));
       return new Worklist(store);
     });
+  }
+
+  /**
+   * Sync between the store (outbox, worklist) and the warehouse: the embedded local warehouse unless
+   * `warehouse.kind` says Snowflake. Loaded on first use; its status goes out as `sync.changed`.
+   */
+  get sync(): Promise<SyncEngine> {
+    return this.once('sync', async () => {
+      const store = await this.store;
+      const { createSyncService } = await import('./sync/syncService.js');
+      const service = createSyncService({
+        store,
+        userDataDir: this.env.userDataDir,
+        warehouseKind: () => this.settings.get('warehouse.kind'),
+        principal: () => this.principal.current().id,
+        log: this.log,
+        onChange: (status) => this.events.emit('sync.changed', status),
+      });
+      this.onDispose(() => service.dispose());
+      return service.engine;
+    });
+  }
+
+  /**
+   * Code search, MS-DRG grouping and MCE edits (main/coding). Nothing loads until the first search or
+   * grouping; weights show only when an administrator has put `msdrg-weights.csv` in the user data folder.
+   */
+  get coding(): CodingService {
+    return this.once('coding', () => new CodingService({ resourcesDir: this.env.resourcesDir, weightsFile: join(this.env.userDataDir, 'msdrg-weights.csv'), log: this.log }));
   }
 
   get binaryRoutes(): BinaryRoutes {

@@ -122,6 +122,28 @@ export const StatusSummarySchema = z.object({
 });
 export type StatusSummary = z.infer<typeof StatusSummarySchema>;
 
+/** Where sync with the warehouse stands (main/sync): counts, progress, last error, next attempt. */
+export const SyncStatusSchema = z.object({
+  state: z.enum(['idle', 'syncing', 'backoff', 'offline']),
+  online: z.boolean(),
+  pending: z.number().int().nonnegative(),
+  deadLetters: z.number().int().nonnegative(),
+  progress: z
+    .object({
+      phase: z.enum(['push', 'pull']),
+      items: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative().nullable(),
+      bytes: z.number().int().nonnegative(),
+      etaMs: z.number().int().nonnegative().nullable(),
+    })
+    .nullable(),
+  lastSyncAt: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.number().int().nullable(),
+  consecutiveFailures: z.number().int().nonnegative(),
+});
+export type SyncStatusInfo = z.infer<typeof SyncStatusSchema>;
+
 export const UpdateStatusSchema = z.object({
   state: z.enum(['unsupported', 'disabled', 'idle', 'checking', 'up-to-date', 'available', 'downloading', 'ready', 'error']),
   mode: z.enum(['off', 'manual', 'auto']),
@@ -293,6 +315,8 @@ export const methods = {
   'session.unlock': { input: z.object({ secret: UnlockSecretSchema }).strict(), output: LockStatusSchema },
   'session.lock.setSecret': { input: z.object({ secret: UnlockSecretSchema, current: UnlockSecretSchema.optional() }).strict(), output: LockStatusSchema },
   'status.summary': { input: z.void(), output: StatusSummarySchema },
+  'sync.status': { input: z.void(), output: SyncStatusSchema },
+  'sync.now': { input: z.void(), output: SyncStatusSchema },
   'updates.status': { input: z.void(), output: UpdateStatusSchema },
   'updates.check': { input: z.void(), output: UpdateStatusSchema },
   'updates.download': { input: z.void(), output: UpdateStatusSchema },
@@ -315,6 +339,7 @@ export const events = {
   'session.signIn.changed': SignInProgressSchema,
   'session.lock.changed': LockStatusSchema,
   'updates.changed': UpdateStatusSchema,
+  'sync.changed': SyncStatusSchema,
   'worklist.changed': WorklistChangedSchema,
 } as const satisfies Record<string, z.ZodType>;
 
