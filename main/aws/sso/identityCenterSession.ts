@@ -153,6 +153,9 @@ export class IdentityCenterSession {
         await this.deps.openExternal?.(url);
       }
     } catch (error) {
+      // Stops a loopback listener that was already open.
+      attempt.abort();
+      if (this.attempt === attempt) this.attempt = null;
       if (error instanceof CallError) throw error;
       this.deps.log.warn('sso.sign_in_start_failed', { error: error as Error });
       this.setProgress({ ...IDLE, state: 'failed', flow, message: isNetworkFailure(error) ? 'Identity Center cannot be reached: check the network.' : 'Identity Center refused to start the sign-in.' });

@@ -51,6 +51,13 @@ export function SessionBanner({ lock, onLockChange }: { lock: LockStatus | null;
             Cancel
           </button>
         </span>
+      ) : progress?.state === 'pending' ? (
+        <span>
+          Finish signing in in your browser{progress.verificationUri && <> (if it did not open: <strong data-testid="authorize-url">{progress.verificationUri}</strong>)</>}.
+          <button className="link" onClick={() => void run(api.call('session.signIn.cancel'))}>
+            Cancel
+          </button>
+        </span>
       ) : progress?.state === 'choose-role' ? (
         <span>
           Choose a role:{' '}
