@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['main/**/*.test.ts', 'preload/**/*.test.ts', 'cloud/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['main/**/*.test.ts', 'preload/**/*.test.ts', 'cloud/**/*.test.ts', 'test/**/*.test.ts', 'renderer/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'test/e2e/**', 'test/electron/**'],
           environment: 'node',
           testTimeout: 20_000,

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { api } from '../api';
+import { EncounterView } from '../features/coding/EncounterView';
 import { SessionGate } from '../features/session/SessionGate';
 import { SyncView } from '../features/sync/SyncView';
 import { WorklistView } from '../features/worklist/WorklistView';
@@ -68,10 +69,16 @@ function useGlobalShortcuts() {
   }, [go, setPaletteOpen]);
 }
 
+/** The worklist, or the coding workspace of the encounter opened from it. */
+function Worklist() {
+  const encounterId = useAppStore((s) => s.encounterId);
+  return encounterId ? <EncounterView key={encounterId} encounterId={encounterId} /> : <WorklistView />;
+}
+
 function CurrentView({ view }: { view: View }) {
   switch (view) {
     case 'worklist':
-      return <WorklistView />;
+      return <Worklist />;
     case 'imaging':
       return (
         <Suspense fallback={<p className="muted">Loading the viewer…</p>}>

@@ -21,9 +21,13 @@ interface AppState {
   summary: StatusSummary | null;
   /** The last error worth telling the user about, shown until dismissed. */
   notice: string | null;
+  /** The encounter open in the coding workspace (inside the Worklist view), if any. */
+  encounterId: string | null;
   go(view: View): void;
+  openEncounter(id: string): void;
+  closeEncounter(): void;
   setPaletteOpen(open: boolean): void;
-  patch(partial: Partial<Omit<AppState, 'go' | 'setPaletteOpen' | 'patch'>>): void;
+  patch(partial: Partial<Omit<AppState, 'go' | 'setPaletteOpen' | 'patch' | 'openEncounter' | 'closeEncounter'>>): void;
 }
 
 export const useAppStore = create<AppState>((set) => ({
@@ -36,7 +40,10 @@ export const useAppStore = create<AppState>((set) => ({
   session: null,
   summary: null,
   notice: null,
+  encounterId: null,
   go: (view) => set({ view, paletteOpen: false }),
+  openEncounter: (encounterId) => set({ view: 'worklist', encounterId, paletteOpen: false }),
+  closeEncounter: () => set({ encounterId: null }),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
   patch: (partial) => set(partial),
 }));

@@ -13,9 +13,16 @@ export interface TestServices {
   cleanup(): Promise<void>;
 }
 
+export interface TestServiceOptions {
+  policyFile?: string;
+  mode?: 'host' | 'cli';
+  /** Reuse a data folder (to reopen what an earlier instance wrote); a fresh one otherwise. */
+  dir?: string;
+}
+
 /** Real services over a throwaway data folder, with an optional policy file. */
-export function createTestServices(options: { policyFile?: string; mode?: 'host' | 'cli' } = {}): TestServices {
-  const dir = tempDir('atrium-test-');
+export function createTestServices(options: TestServiceOptions = {}): TestServices {
+  const dir = options.dir ?? tempDir('atrium-test-');
   const log = createMemoryLogger();
   const services = new Services({
     mode: options.mode ?? 'host',

@@ -1,0 +1,257 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CodingDraft, EncounterDetail } from '../../../preload/contract';
+import { api, ApiError } from '../../api';
+import { useAppStore } from '../../app/store';
+import { coded, decide, decisionFor, move, remove, segments, setPoa, setPrincipal, submitBlocker, type Suggestion } from './draftModel';
+
+const REJECT_REASONS = ['Not documented', 'Ruled out', 'History only', 'Not clinically significant'];
+const CODE = /^[A-Z0-9][A-Z0-9.]{2,7}$/i;
+
+type SaveState = { kind: 'idle' | 'saving' | 'saved' | 'error'; text: string };
+
+/**
+ * The coding workspace for one encounter: notes with the evidence for each suggestion, decisions on
+ * suggestions, the coded list with principal and POA, and submit / hold / query / release. Every edit
+ * is saved as a draft at once; nothing waits for a save button.
+ */
+export function EncounterView({ encounterId }: { encounterId: string }) {
+  const { closeEncounter, patch, session } = useAppStore();
+  const [detail, setDetail] = useState<EncounterDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [draft, setDraft] = useState<CodingDraft>({ codes: [] });
+  const [save, setSave] = useState<SaveState>({ kind: 'idle', text: '' });
+  const [active, setActive] = useState(0);
+  const [noteId, setNoteId] = useState<string | null>(null);
+  const [addCode, setAddCode] = useState('');
+  const [reason, setReason] = useState('');
+  const root = useRef<HTMLElement>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const d = await api.call('encounter.get', { encounterId });
+      setDetail(d);
+      setDraft(d.draft?.draft ?? { codes: [] });
+      setNoteId((n) => n ?? d.notes[0]?.id ?? null);
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [encounterId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // Keys work at once: the workspace takes focus as soon as it shows.
+  const loaded = detail !== null;
+  useEffect(() => {
+    if (loaded) root.current?.focus();
+  }, [loaded]);
+
+  const mine = detail !== null && detail.item.status === 'in_progress' && detail.item.leaseOwner === session?.principal.id;
+
+  // Saves are chained, so revisions arrive in order even when the coder types fast.
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+  const edit = (next: CodingDraft) => {
+    if (!mine) return;
+    setDraft(next);
+    setSave({ kind: 'saving', text: 'Saving…' });
+    chain.current = chain.current.then(async () => {
+      try {
+        const r = await api.call('coding.saveDraft', { encounterId, draft: next });
+        setSave({ kind: 'saved', text: `Saved ${new Date(r.savedAt).toLocaleTimeString()}` });
+      } catch (e) {
+        setSave({ kind: 'error', text: e instanceof ApiError ? e.message : 'Not saved' });
+      }
+    });
+  };
+
+  const suggestions = useMemo(() => detail?.suggestions ?? [], [detail]);
+  const current: Suggestion | undefined = suggestions[active];
+  const note = detail?.notes.find((n) => n.id === noteId) ?? detail?.notes[0];
+  const spans = current ? current.evidence.filter((e) => e.noteId === note?.id) : [];
+
+  // Selecting a suggestion shows the note holding its evidence and scrolls to the first span.
+  useEffect(() => {
+    const first = current?.evidence[0];
+    if (first && first.noteId !== noteId) setNoteId(first.noteId);
+    requestAnimationFrame(() => root.current?.querySelector('mark')?.scrollIntoView({ block: 'center' }));
+  }, [current, noteId]);
+
+  const act = async (run: () => Promise<unknown>, done: string) => {
+    try {
+      await chain.current;
+      await run();
+      closeEncounter();
+      patch({ notice: done });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const blocker = submitBlocker(draft);
+  const submit = () => !blocker && mine && act(() => api.call('coding.submit', { encounterId }), `${encounterId} submitted; it syncs when the warehouse is reachable.`);
+  const hold = (kind: 'hold' | 'query') => {
+    if (!mine || !reason.trim()) return setError(`Give a reason to ${kind === 'hold' ? 'hold the encounter' : 'query the physician'}`);
+    void act(() => api.call('worklist.hold', { encounterId, kind, reason: reason.trim() }), `${encounterId} ${kind === 'hold' ? 'on hold' : 'waiting for the physician'}.`);
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+      e.preventDefault();
+      return void submit();
+    }
+    const target = e.target as HTMLElement;
+    if (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA') {
+      // Escape leaves a field for the workspace's own keys; a second Escape goes back.
+      if (e.key === 'Escape') root.current?.focus();
+      return;
+    }
+    if (e.key === 'Escape') return closeEncounter();
+    if (e.ctrlKey || e.metaKey || e.altKey || !current) return;
+    const decision = (d: 'accepted' | 'rejected', why?: string) => edit(decide(draft, { code: current.code, system: current.system, decision: d, reason: why ?? null }));
+    switch (e.key) {
+      case 'j':
+      case 'ArrowDown':
+        setActive((i) => Math.min(i + 1, suggestions.length - 1));
+        break;
+      case 'k':
+      case 'ArrowUp':
+        setActive((i) => Math.max(i - 1, 0));
+        break;
+      case 'a':
+        decision('accepted');
+        break;
+      case 'r':
+        decision('rejected', REJECT_REASONS[0]);
+        break;
+      case 'p':
+        if (decisionFor(draft, current.code)?.decision === 'accepted') edit(setPrincipal(draft, current.code));
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  if (error && !detail) return <div className="notice" role="alert">{error}</div>;
+  if (!detail) return <p className="muted">Opening {encounterId}…</p>;
+
+  return (
+    <section className="encounter" aria-labelledby="encounter-title" tabIndex={-1} ref={root} onKeyDown={onKeyDown}>
+      <header className="encounter-bar">
+        <button onClick={closeEncounter} title="Back to the worklist (Esc)">
+          ← Worklist
+        </button>
+        <h1 id="encounter-title" className="mono">{detail.item.id}</h1>
+        <span>
+          {detail.age ?? '?'} {detail.sex ?? ''} · {detail.item.facility} · {detail.item.payer} · {detail.item.admitDate.slice(0, 10)} → {detail.item.dischargeDate.slice(0, 10)}
+        </span>
+        {detail.item.synthetic && <span className="badge">Synthetic</span>}
+        <span className="spacer" />
+        <span className={`save save-${save.kind}`} role="status">
+          {mine ? save.text : 'Read only: claim it to code'}
+        </span>
+      </header>
+      {error && <div className="notice" role="alert">{error}</div>}
+      <div className="encounter-body">
+        <div className="notes">
+          <div role="tablist" aria-label="Documents" className="note-tabs">
+            {detail.notes.map((n) => (
+              <button key={n.id} role="tab" aria-selected={n.id === note?.id} onClick={() => setNoteId(n.id)}>
+                {n.kind}
+              </button>
+            ))}
+          </div>
+          <article className="note-text" aria-label="Note">
+            {note ? segments(note.text, spans).map((s) => (s.marked ? <mark key={s.start}>{s.text}</mark> : <span key={s.start}>{s.text}</span>)) : <p className="muted">No documents</p>}
+          </article>
+        </div>
+        <aside className="codes">
+          <h2>Suggested ({suggestions.length})</h2>
+          {suggestions.length === 0 && <p className="muted">No suggestions for this encounter; add codes below.</p>}
+          <ul className="suggestions" role="listbox" aria-label="Suggested codes">
+            {suggestions.map((s, i) => {
+              const d = decisionFor(draft, s.code);
+              return (
+                <li key={`${s.system}:${s.code}`} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onClick={() => setActive(i)}>
+                  <span className="mono code">{s.code}</span>
+                  <span className="confidence" title={`Confidence ${Math.round(s.score * 100)}%`}>
+                    <span className="bar" style={{ width: `${Math.round(s.score * 100)}%` }} />
+                    {Math.round(s.score * 100)}%
+                  </span>
+                  <span className="decision">{d ? (d.decision === 'rejected' ? `Rejected: ${d.reason ?? ''}` : 'Accepted') : ''}</span>
+                  {mine && (
+                    <span className="actions">
+                      <button onClick={() => edit(decide(draft, { code: s.code, system: s.system, decision: 'accepted' }))} title="Accept (a)">
+                        Accept
+                      </button>
+                      <select aria-label={`Reject ${s.code}`} value="" onChange={(e) => e.target.value && edit(decide(draft, { code: s.code, system: s.system, decision: 'rejected', reason: e.target.value }))}>
+                        <option value="">Reject…</option>
+                        {REJECT_REASONS.map((r) => (
+                          <option key={r}>{r}</option>
+                        ))}
+                      </select>
+                    </span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          <h2>Coded</h2>
+          <ol className="coded" aria-label="Coded list">
+            {coded(draft).map((c) => (
+              <li key={c.code}>
+                <label>
+                  <input type="radio" name="principal" disabled={!mine || c.system !== 'ICD-10-CM'} checked={c.principal === true} onChange={() => edit(setPrincipal(draft, c.code))} />
+                  <span className="mono">{c.code}</span> {c.principal && <strong>principal</strong>}
+                </label>
+                {c.system === 'ICD-10-CM' && (
+                  <select aria-label={`POA for ${c.code}`} disabled={!mine} value={c.poa ?? ''} onChange={(e) => edit(setPoa(draft, c.code, (e.target.value || null) as typeof c.poa))}>
+                    <option value="">POA…</option>
+                    {['Y', 'N', 'U', 'W', '1'].map((p) => (
+                      <option key={p}>{p}</option>
+                    ))}
+                  </select>
+                )}
+                {mine && (
+                  <>
+                    <button aria-label={`Move ${c.code} up`} onClick={() => edit(move(draft, c.code, -1))}>↑</button>
+                    <button aria-label={`Move ${c.code} down`} onClick={() => edit(move(draft, c.code, 1))}>↓</button>
+                    <button aria-label={`Remove ${c.code}`} onClick={() => edit(remove(draft, c.code))}>×</button>
+                  </>
+                )}
+              </li>
+            ))}
+          </ol>
+          {mine && (
+            <form
+              className="add-code"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const code = addCode.trim().toUpperCase();
+                if (!CODE.test(code)) return setError(`${code || 'That'} is not an ICD-10 code`);
+                const system = /^[A-Z0-9]{7}$/.test(code) && !code.includes('.') && /\d/.test(code[0] ?? '') ? 'ICD-10-PCS' : 'ICD-10-CM';
+                edit(decide(draft, { code, system, decision: 'added' }));
+                setAddCode('');
+              }}
+            >
+              <input aria-label="Add a code" placeholder="Add a code, e.g. J18.9" value={addCode} onChange={(e) => setAddCode(e.target.value)} />
+              <button type="submit">Add</button>
+            </form>
+          )}
+          {mine && (
+            <div className="encounter-actions">
+              <input aria-label="Reason for hold or query" placeholder="Reason (for hold or query)" value={reason} onChange={(e) => setReason(e.target.value)} />
+              <button onClick={() => hold('hold')}>Hold</button>
+              <button onClick={() => hold('query')}>Query physician</button>
+              <button onClick={() => void act(() => api.call('worklist.release', { encounterId }), `${encounterId} released to the queue.`)}>Release</button>
+              <button className="primary" disabled={blocker !== null} title={blocker ?? 'Submit (Ctrl+Enter)'} onClick={() => void submit()}>
+                Submit
+              </button>
+              {blocker && <span className="muted">{blocker}</span>}
+            </div>
+          )}
+          <p className="muted small">Keys: j/k move · a accept · r reject · p principal · Ctrl+Enter submit · Esc back</p>
+        </aside>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { coded, decide, move, segments, setPrincipal, submitBlocker } from './draftModel';
+
+describe('coding draft model', () => {
+  it('makes the first accepted diagnosis principal, and one principal only', () => {
+    let d = decide({ codes: [] }, { code: '0DTJ4ZZ', system: 'ICD-10-PCS', decision: 'added' });
+    expect(d.codes[0]?.principal).toBeUndefined();
+    d = decide(d, { code: 'J18.9', system: 'ICD-10-CM', decision: 'accepted' });
+    d = decide(d, { code: 'E11.9', system: 'ICD-10-CM', decision: 'added' });
+    expect(coded(d).map((c) => c.code)).toEqual(['J18.9', '0DTJ4ZZ', 'E11.9']);
+    d = setPrincipal(d, 'E11.9');
+    expect(d.codes.filter((c) => c.principal).map((c) => c.code)).toEqual(['E11.9']);
+    expect(submitBlocker(d)).toBeNull();
+  });
+
+  it('rejecting the principal leaves the draft unsubmittable until another is chosen', () => {
+    let d = decide({ codes: [] }, { code: 'J18.9', system: 'ICD-10-CM', decision: 'accepted' });
+    d = decide(d, { code: 'J18.9', system: 'ICD-10-CM', decision: 'rejected', reason: 'Ruled out' });
+    expect(submitBlocker(d)).toBe('Code at least one diagnosis');
+    d = decide(d, { code: 'I10', system: 'ICD-10-CM', decision: 'added' });
+    expect(submitBlocker(d)).toBeNull();
+  });
+
+  it('reorders within bounds', () => {
+    const d = { codes: [{ code: 'A', system: 'ICD-10-CM' as const, decision: 'added' as const }, { code: 'B', system: 'ICD-10-CM' as const, decision: 'added' as const }] };
+    expect(move(d, 'B', -1).codes.map((c) => c.code)).toEqual(['B', 'A']);
+    expect(move(d, 'A', -1)).toBe(d);
+  });
+
+  it('splits a note into marked spans, merging overlaps and clamping out-of-range offsets', () => {
+    const parts = segments('no fever; pneumonia confirmed', [
+      { start: 10, end: 19 },
+      { start: 15, end: 29 },
+      { start: 50, end: 60 },
+    ]);
+    expect(parts.map((p) => [p.text, p.marked])).toEqual([
+      ['no fever; ', false],
+      ['pneumonia', true],
+      [' confirmed', true],
+    ]);
+  });
+});

@@ -1,0 +1,42 @@
+import type { WorklistItem } from '../../../preload/contract';
+import type { GridColumn } from './VirtualGrid';
+
+const DAY = 86_400_000;
+const date = (iso: string) => iso.slice(0, 10);
+const lengthOfStay = (row: WorklistItem) => Math.max(0, Math.round((Date.parse(row.dischargeDate) - Date.parse(row.admitDate)) / DAY));
+
+export const STATUS_LABEL: Record<WorklistItem['status'], string> = {
+  ready: 'Ready',
+  in_progress: 'In progress',
+  hold: 'On hold',
+  query: 'Physician query',
+  submitted: 'Submitted',
+};
+
+function Confidence({ value }: { value: number | null }) {
+  if (value === null) return <span className="muted">—</span>;
+  const pct = Math.round(value * 100);
+  // The number is always shown: colour is never the only signal.
+  return (
+    <span className={value < 0.5 ? 'confidence low' : 'confidence'} title={`Model confidence ${pct}%`}>
+      <span className="bar" style={{ width: `${pct}%` }} />
+      {pct}%
+    </span>
+  );
+}
+
+export const WORKLIST_COLUMNS: readonly GridColumn<WorklistItem>[] = [
+  { id: 'priority', header: 'Priority', width: '60px', align: 'end', cell: (r) => r.priority.toFixed(1) },
+  { id: 'id', header: 'Encounter', width: 'minmax(110px, 1.1fr)', cell: (r) => <span className="mono">{r.id}</span> },
+  { id: 'facility', header: 'Facility', width: 'minmax(80px, 1.2fr)', cell: (r) => r.facility },
+  { id: 'admit', header: 'Admit', width: '84px', cell: (r) => date(r.admitDate) },
+  { id: 'discharge', header: 'Discharge', width: '84px', cell: (r) => date(r.dischargeDate) },
+  { id: 'los', header: 'LOS', width: '36px', align: 'end', cell: lengthOfStay },
+  { id: 'payer', header: 'Payer', width: 'minmax(70px, 1fr)', cell: (r) => r.payer },
+  { id: 'serviceLine', header: 'Service line', width: 'minmax(80px, 1.1fr)', cell: (r) => r.serviceLine },
+  { id: 'dnfb', header: 'DNFB', width: '48px', align: 'end', cell: (r) => r.dnfbDays },
+  { id: 'drg', header: 'DRG impact', width: '76px', align: 'end', cell: (r) => (r.drgImpact === null ? '—' : r.drgImpact.toFixed(2)) },
+  { id: 'confidence', header: 'Confidence', width: '92px', cell: (r) => <Confidence value={r.modelConfidence} /> },
+  { id: 'status', header: 'Status', width: '96px', cell: (r) => <span className={`status status-${r.status}`}>{STATUS_LABEL[r.status]}</span> },
+  { id: 'assignee', header: 'Assignee', width: 'minmax(70px, 0.9fr)', cell: (r) => r.leaseOwner ?? <span className="muted">—</span> },
+];

@@ -1,0 +1,100 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDemoPack } from '../../main/demo/demoPack.js';
+import { buildDemoEncounters } from '../../main/demo/demoSeed.js';
+import { launchChromium } from '../support/browser.js';
+import { startTestHost, type HostFixture } from '../support/runningHost.js';
+import { tempDir } from '../support/tempDir.js';
+
+const ENCOUNTERS = 400;
+
+describe('the coder workflow in a browser, on demo data', () => {
+  let browser: Browser;
+  let fixture: HostFixture;
+  const artifacts = tempDir('atrium-e2e-shots-');
+
+  beforeAll(async () => {
+    fixture = await startTestHost();
+    const worklist = await fixture.services.worklist;
+    worklist.ingest(buildDemoEncounters(readDemoPack(fixture.services.env.resourcesDir), { seed: 7, encounters: ENCOUNTERS, todayMs: Date.now() }), { synthetic: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await fixture?.cleanup();
+  });
+
+  async function openStation(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(fixture.host.launchUrl);
+    await page.waitForSelector('[data-ready="worklist"]');
+    return page;
+  }
+
+  const submittedCount = async () => (await fixture.services.worklist).counts().byStatus.submitted ?? 0;
+
+  it('shows the worklist by priority, virtualized, and pages in more rows on scroll', async () => {
+    const page = await openStation();
+    const rendered = await page.locator('[role="grid"] [role="row"][aria-rowindex]').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(120);
+    const priorities = await page.locator('[role="gridcell"]:first-child').allTextContents();
+    const values = priorities.map(Number).filter((n) => !Number.isNaN(n));
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    await expect.poll(() => page.textContent('.grid-summary')).toContain(`200 shown of ${ENCOUNTERS}`);
+    await page.focus('[role="grid"]');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.textContent('.grid-summary')).toContain(`${ENCOUNTERS} shown of ${ENCOUNTERS}`);
+    await page.screenshot({ path: `${artifacts}/worklist.png` });
+    await page.close();
+  });
+
+  it('claims next, codes with the mouse, submits, and the encounter shows as submitted', async () => {
+    const before = await submittedCount();
+    const page = await openStation();
+    await page.click('text=Claim next');
+    await page.waitForSelector('#encounter-title');
+    await page.fill('[aria-label="Add a code"]', 'J18.9');
+    await page.click('.add-code button');
+    await page.fill('[aria-label="Add a code"]', 'E11.9');
+    await page.click('.add-code button');
+    await page.waitForSelector('.save-saved');
+    expect(await page.isChecked('input[name="principal"] >> nth=0')).toBe(true);
+    await page.screenshot({ path: `${artifacts}/workspace.png` });
+    await page.click('button.primary:has-text("Submit")');
+    await page.waitForSelector('[data-ready="worklist"]');
+    expect(await submittedCount()).toBe(before + 1);
+    await page.close();
+  });
+
+  it('does the same flow with the keyboard only', async () => {
+    const before = await submittedCount();
+    const page = await openStation();
+    await page.focus('[role="grid"]');
+    await page.keyboard.press('n');
+    await page.waitForSelector('#encounter-title');
+    // Tab to the code field, type, Enter adds it; Ctrl+Enter submits from anywhere in the workspace.
+    for (let i = 0; i < 40 && !(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Add a code')); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.type('I10');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.save-saved');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('[data-ready="worklist"]');
+    expect(await submittedCount()).toBe(before + 1);
+    await page.close();
+  });
+
+  it('refuses to submit without a principal diagnosis, and says why', async () => {
+    const page = await openStation();
+    await page.focus('[role="grid"]');
+    await page.keyboard.press('n');
+    await page.waitForSelector('#encounter-title');
+    expect(await page.isDisabled('button.primary:has-text("Submit")')).toBe(true);
+    expect(await page.textContent('.encounter-actions')).toContain('Code at least one diagnosis');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-ready="worklist"]');
+    await page.close();
+  });
+});
