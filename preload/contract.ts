@@ -287,6 +287,72 @@ export type UndoResult = z.infer<typeof UndoResultSchema>;
 
 export const WorklistChangedSchema = z.object({ encounterIds: z.array(z.string()).max(1000), reason: z.string().max(64) });
 
+// Code search, MS-DRG grouping and Medicare Code Editor edits (main/coding).
+const CodeTextSchema = z.string().trim().max(16);
+export const CodeSearchInputSchema = z
+  .object({ query: z.string().max(200), system: z.enum(['cm', 'pcs']), limit: z.number().int().min(1).max(200).default(25) })
+  .strict();
+export const CodeSearchResultSchema = z.object({
+  hits: z.array(z.object({ code: z.string(), description: z.string(), billable: z.boolean(), score: z.number(), match: z.enum(['code', 'words']) })),
+  corrections: z.array(z.object({ from: z.string(), to: z.string() })),
+  ignored: z.array(z.string()),
+  total: z.number().int().nonnegative(),
+});
+export type CodeSearchResult = z.infer<typeof CodeSearchResultSchema>;
+export const CodedEncounterSchema = z
+  .object({
+    principal: CodeTextSchema.nullable(),
+    secondaries: z.array(CodeTextSchema).max(100),
+    procedures: z.array(CodeTextSchema).max(100),
+    age: z.number().int().min(0).max(124).nullable().default(null),
+    sex: z.enum(['M', 'F', 'U']).nullable().default(null),
+    dischargeStatus: z.enum(['alive', 'expired']).nullable().default(null),
+  })
+  .strict();
+const DrgRefSchema = z.object({ drg: z.string(), title: z.string() });
+const TierSchema = z.enum(['MCC', 'CC', 'none']);
+export const DrgGroupingSchema = z.object({
+  status: z.enum(['grouped', 'procedures-not-evaluated', 'unsupported', 'ungroupable']),
+  drg: DrgRefSchema.extend({ type: z.enum(['medical', 'surgical', 'other']) }).nullable(),
+  mdc: z.object({ code: z.string(), description: z.string().nullable() }).nullable(),
+  tier: TierSchema.nullable(),
+  family: z.array(DrgRefSchema.extend({ tiers: z.array(TierSchema) })),
+  drivers: z.object({ principal: z.string().nullable(), severity: z.array(z.string()) }),
+  secondaries: z.array(
+    z.object({
+      code: z.string(),
+      level: z.enum(['CC', 'MCC']).nullable(),
+      status: z.enum(['counts', 'excluded', 'not-cc', 'duplicate-of-principal', 'invalid']),
+      exclusionCollection: z.string().nullable(),
+    }),
+  ),
+  whatIf: z.array(DrgRefSchema.extend({ change: z.string() })),
+  problems: z.array(
+    z.object({
+      code: z.string().nullable(),
+      kind: z.enum(['missing-principal', 'unknown-code', 'not-billable', 'invalid-principal', 'unknown-procedure']),
+      message: z.string(),
+    }),
+  ),
+  notes: z.array(z.string()),
+  surgicalGroups: z.array(z.object({ mdc: z.string(), mdcDescription: z.string(), drgGroup: z.string(), description: z.string() })),
+  weight: z.object({ weight: z.number(), gmlos: z.number().nullable() }).nullable(),
+});
+export const CodingGroupResultSchema = z.object({
+  grouping: DrgGroupingSchema,
+  edits: z.array(
+    z.object({
+      edit: z.enum(['age-conflict', 'sex-conflict', 'manifestation-as-principal', 'invalid-code', 'not-billable', 'duplicate-of-principal', 'missing-principal', 'other']),
+      code: z.string().nullable(),
+      position: z.enum(['principal', 'secondary', 'procedure']).nullable(),
+      message: z.string(),
+      rule: z.string().nullable(),
+    }),
+  ),
+  weightsLoaded: z.boolean(),
+});
+export type CodingGroupResult = z.infer<typeof CodingGroupResultSchema>;
+
 const SettingUpdateSchema = z
   .object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.unknown() })
   .strict();
@@ -330,6 +396,8 @@ export const methods = {
   'encounter.get': { input: z.object({ encounterId: EncounterIdSchema }).strict(), output: EncounterDetailSchema, phi: true },
   'coding.saveDraft': { input: SaveDraftInputSchema, output: SaveDraftResultSchema, phi: true },
   'coding.submit': { input: SubmitInputSchema, output: SubmitResultSchema, phi: true },
+  'codes.search': { input: CodeSearchInputSchema, output: CodeSearchResultSchema },
+  'coding.group': { input: CodedEncounterSchema, output: CodingGroupResultSchema, phi: true },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; phi?: true }>;
 
 /** Events main pushes to the renderer: name → payload schema. */
