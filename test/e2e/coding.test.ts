@@ -54,12 +54,16 @@ describe('the coder workflow in a browser, on demo data', () => {
     const page = await openStation();
     await page.click('text=Claim next');
     await page.waitForSelector('#encounter-title');
-    await page.fill('[aria-label="Add a code"]', 'J18.9');
-    await page.click('.add-code button');
-    await page.fill('[aria-label="Add a code"]', 'E11.9');
-    await page.click('.add-code button');
+    // Words, with a typo, through the encoder.
+    await page.fill('[aria-label="Search codes"]', 'pnuemonia unspecified organism');
+    await page.click('#code-search-results [role="option"]:has-text("J18.9")');
+    await page.fill('[aria-label="Search codes"]', 'E11.9');
+    await page.waitForSelector('#code-search-results [role="option"]:has-text("E11.9")');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('.save-saved');
     expect(await page.isChecked('input[name="principal"] >> nth=0')).toBe(true);
+    // The DRG follows the coded list: pneumonia as principal groups to a respiratory DRG.
+    await expect.poll(() => page.textContent('[data-testid="drg"]')).toMatch(/19[345]/);
     await page.screenshot({ path: `${artifacts}/workspace.png` });
     await page.click('button.primary:has-text("Submit")');
     await page.waitForSelector('[data-ready="worklist"]');
@@ -73,11 +77,12 @@ describe('the coder workflow in a browser, on demo data', () => {
     await page.focus('[role="grid"]');
     await page.keyboard.press('n');
     await page.waitForSelector('#encounter-title');
-    // Tab to the code field, type, Enter adds it; Ctrl+Enter submits from anywhere in the workspace.
-    for (let i = 0; i < 40 && !(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Add a code')); i++) {
+    // Tab to the encoder, type, Enter adds the first hit; Ctrl+Enter submits from anywhere in the workspace.
+    for (let i = 0; i < 40 && !(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Search codes')); i++) {
       await page.keyboard.press('Tab');
     }
     await page.keyboard.type('I10');
+    await page.waitForSelector('#code-search-results [role="option"]:has-text("I10")');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.save-saved');
     await page.keyboard.press('Control+Enter');

@@ -2,10 +2,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CodingDraft, EncounterDetail } from '../../../preload/contract';
 import { api, ApiError } from '../../api';
 import { useAppStore } from '../../app/store';
+import { CodeSearch } from './CodeSearch';
+import { DrgPanel } from './DrgPanel';
 import { coded, decide, decisionFor, move, remove, segments, setPoa, setPrincipal, submitBlocker, type Suggestion } from './draftModel';
 
 const REJECT_REASONS = ['Not documented', 'Ruled out', 'History only', 'Not clinically significant'];
-const CODE = /^[A-Z0-9][A-Z0-9.]{2,7}$/i;
 
 type SaveState = { kind: 'idle' | 'saving' | 'saved' | 'error'; text: string };
 
@@ -22,7 +23,6 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
   const [save, setSave] = useState<SaveState>({ kind: 'idle', text: '' });
   const [active, setActive] = useState(0);
   const [noteId, setNoteId] = useState<string | null>(null);
-  const [addCode, setAddCode] = useState('');
   const [reason, setReason] = useState('');
   const root = useRef<HTMLElement>(null);
 
@@ -221,22 +221,8 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
               </li>
             ))}
           </ol>
-          {mine && (
-            <form
-              className="add-code"
-              onSubmit={(e) => {
-                e.preventDefault();
-                const code = addCode.trim().toUpperCase();
-                if (!CODE.test(code)) return setError(`${code || 'That'} is not an ICD-10 code`);
-                const system = /^[A-Z0-9]{7}$/.test(code) && !code.includes('.') && /\d/.test(code[0] ?? '') ? 'ICD-10-PCS' : 'ICD-10-CM';
-                edit(decide(draft, { code, system, decision: 'added' }));
-                setAddCode('');
-              }}
-            >
-              <input aria-label="Add a code" placeholder="Add a code, e.g. J18.9" value={addCode} onChange={(e) => setAddCode(e.target.value)} />
-              <button type="submit">Add</button>
-            </form>
-          )}
+          {mine && <CodeSearch onAdd={(code, system) => edit(decide(draft, { code, system, decision: 'added' }))} />}
+          <DrgPanel codes={coded(draft)} age={detail.age} sex={detail.sex} />
           {mine && (
             <div className="encounter-actions">
               <input aria-label="Reason for hold or query" placeholder="Reason (for hold or query)" value={reason} onChange={(e) => setReason(e.target.value)} />
