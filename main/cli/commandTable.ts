@@ -94,4 +94,10 @@ export const COMMANDS: readonly CliCommand[] = [
     summary: 'Load deterministic synthetic encounters built on the CodiEsp case reports into the store',
     load: () => import('./commands/demoSeed.js'),
   },
+  {
+    path: ['warehouse', 'simulate'],
+    usage: 'atrium warehouse simulate new-encounters|reassign|void|edit-note … [--file PATH]',
+    summary: 'Make server-side changes in the embedded warehouse (new encounters, reassignment, a voided encounter, an edited note)',
+    load: () => import('./commands/warehouseSimulate.js'),
+  },
 ];
