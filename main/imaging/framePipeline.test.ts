@@ -87,6 +87,7 @@ describe('frame pipeline', () => {
     while (!standIn.calls.some((c) => c.operation === 'GetImageFrame')) await new Promise((resolve) => setTimeout(resolve, 5));
     await pipeline.focus(localId, 0);
     await first;
+    await pipeline.flush();
     expect(pipeline.stats.cancelled).toBe(1);
     const remoteFetched = standIn.calls.filter((c) => c.operation === 'GetImageFrame').length;
     expect(remoteFetched).toBeGreaterThan(0);
@@ -126,6 +127,7 @@ describe('frame pipeline', () => {
       const response = await t.services.binaryRoutes.handle(`/binary/frames/${id}/0`, new URLSearchParams(), context as never, new AbortController().signal);
       expect(response.headers?.['X-Frame-Encoding']).toBe('raw');
       expect(Buffer.compare(Buffer.from(response.body as Uint8Array), Buffer.from((await local.readFrame(series, series.frames[0]!)).bytes))).toBe(0);
+      await t.services.imagingFrames.flush();
       expect(readdirSync(join(t.dir, 'imaging', 'frame-cache')).filter((n) => n.endsWith('.frame'))).toHaveLength(1);
     } finally {
       await t.cleanup();

@@ -41,6 +41,7 @@ export class FramePipeline {
   private readonly series = new Map<string, OpenSeries>();
   private readonly inFlight = new Map<string, Promise<EncodedFrame>>();
   private prefetch: { seriesId: string; abort: AbortController; done: Promise<void> } | null = null;
+  private readonly writes = new Set<Promise<void>>();
   /** Counters for tests and the status view. */
   readonly stats = { sourceFetches: 0, cacheHits: 0, prefetched: 0, cancelled: 0 };
 
@@ -110,11 +111,21 @@ export class FramePipeline {
       pending = (async () => {
         this.stats.sourceFetches++;
         const fetched = await open.source.readFrame(open.series, frame);
-        const withCrc = frame.crc32 !== undefined && fetched.crc32 === undefined ? { ...fetched, crc32: frame.crc32 } : fetched;
-        await this.options.cache.put(cacheKey, withCrc);
-        return withCrc;
-      })().finally(() => this.inFlight.delete(cacheKey));
+        return frame.crc32 !== undefined && fetched.crc32 === undefined ? { ...fetched, crc32: frame.crc32 } : fetched;
+      })();
       this.inFlight.set(cacheKey, pending);
+      // The frame goes to the renderer at once; the encrypted cache write follows. Until it lands, the
+      // in-flight entry keeps answering, so nothing is fetched twice.
+      const write = pending
+        .then(
+          (fetched) => this.options.cache.put(cacheKey, fetched).catch((error: unknown) => this.options.log.warn('imaging.cache_write_failed', { error: error as Error })),
+          () => undefined,
+        )
+        .finally(() => {
+          this.inFlight.delete(cacheKey);
+          this.writes.delete(write);
+        });
+      this.writes.add(write);
     }
     signal?.throwIfAborted();
     if (!signal) return pending;
@@ -146,6 +157,11 @@ export class FramePipeline {
         ...(frame.crc32 !== undefined ? { 'X-Frame-Crc32': (frame.crc32 >>> 0).toString(16).padStart(8, '0') } : {}),
       },
     };
+  }
+
+  /** Resolves once every cache write started so far has landed. */
+  async flush(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all([...this.writes]);
   }
 
   dispose(): void {
