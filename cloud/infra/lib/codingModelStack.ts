@@ -5,7 +5,8 @@
  * deploys a model package to the endpoint when a reviewer approves it.
  */
 import { readFileSync } from 'node:fs';
-import { Arn, Aws, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { Arn, Aws, Duration, IgnoreMode, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
@@ -21,6 +22,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { codingPipelineDefinition } from './codingPipeline.js';
 import { resourceNames, type AtriumConfig, type ContainerPaths } from './config.js';
+import { contextAllowlist, dockerfileSources } from './dockerContext.js';
 import { kmsUse, logWriting, sageMakerVpcAccess } from './permissions.js';
 
 export const VARIANT_NAME = 'AllTraffic';
@@ -58,13 +60,19 @@ export class CodingModelStack extends Stack {
     const sagemakerArn = (resource: string) => arn('sagemaker', resource);
 
     // --- Container images --------------------------------------------------------------------------
-    const assetOptions = {
-      directory: props.containers.context,
-      platform: ecrAssets.Platform.LINUX_AMD64,
-      exclude: ['cdk.out', '**/cdk.out', 'node_modules', '**/node_modules', '.cache', 'infra', '**/*.test.ts'],
+    // Each image's asset carries only what its Dockerfile copies from the build context.
+    const imageAsset = (id: string, file: string) => {
+      const dockerfile = readFileSync(join(props.containers.context, file), 'utf8');
+      return new ecrAssets.DockerImageAsset(this, id, {
+        directory: props.containers.context,
+        file,
+        platform: ecrAssets.Platform.LINUX_AMD64,
+        ignoreMode: IgnoreMode.DOCKER,
+        exclude: contextAllowlist([...dockerfileSources(dockerfile), file]),
+      });
     };
-    const serveImage = new ecrAssets.DockerImageAsset(this, 'ServeImage', { ...assetOptions, file: props.containers.serveDockerfile });
-    const trainImage = new ecrAssets.DockerImageAsset(this, 'TrainImage', { ...assetOptions, file: props.containers.trainDockerfile });
+    const serveImage = imageAsset('ServeImage', props.containers.serveDockerfile);
+    const trainImage = imageAsset('TrainImage', props.containers.trainDockerfile);
     const imagePull = (repositoryArns: string[]) => [
       new iam.PolicyStatement({
         actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],

@@ -30,6 +30,6 @@ describe('deployment parameters', () => {
 
   it('says where the Dockerfiles were expected when they are missing', () => {
     const empty = mkdtempSync(join(tmpdir(), 'atrium-noctx-'));
-    expect(() => containerPaths(parseConfig({ containerContext: empty }))).toThrow(/serve\/Dockerfile, train\/Dockerfile.*atrium:containerContext/);
+    expect(() => containerPaths(parseConfig({ containerContext: empty }))).toThrow(/cloud\/serve\/Dockerfile, cloud\/train\/Dockerfile.*atrium:containerContext/);
   });
 });

@@ -11,7 +11,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-/** `cloud/`: the folder holding cdk.json, and the default Docker build context of the containers. */
+/** `cloud/`: the folder holding cdk.json; its parent (the repository root) is the containers' build context. */
 export const CLOUD_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** SageMaker resource names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$` (endpoints, models, package groups). */
@@ -34,10 +34,10 @@ export const ConfigSchema = z
       .default('atrium'),
     vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/).default('10.40.0.0/16'),
     maxAzs: numberish.pipe(z.number().int().min(2).max(3)).default(2),
-    /** Docker build context of the containers; the Dockerfiles below are relative to it. */
-    containerContext: z.string().min(1).default('.'),
-    serveDockerfile: z.string().min(1).default('serve/Dockerfile'),
-    trainDockerfile: z.string().min(1).default('train/Dockerfile'),
+    /** Docker build context of the containers (relative to cloud/: the repository root); Dockerfiles relative to it. */
+    containerContext: z.string().min(1).default('..'),
+    serveDockerfile: z.string().min(1).default('cloud/serve/Dockerfile'),
+    trainDockerfile: z.string().min(1).default('cloud/train/Dockerfile'),
     /** Whether to create the real-time endpoint (turn off to deploy the pipeline first). */
     deployEndpoint: booleanish.default(true),
     /** Model artifact the first endpoint serves; without one the serving container uses its built-in model. */

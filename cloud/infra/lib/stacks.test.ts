@@ -3,6 +3,8 @@
  * IAM wildcards, network isolation, autoscaling, event wiring, the pipeline definition, the HIPAA Security
  * pack, and the desktop policy written from the synthesized outputs.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HIPAASecurityChecks } from 'cdk-nag';
@@ -56,6 +58,12 @@ function policyDocuments(): Array<{ where: string; kind: string; statements: Sta
   for (const [where, p] of allResources(s.templates, 'AWS::S3::BucketPolicy')) docs.push({ where, kind: 'bucket', statements: statements(p.PolicyDocument) });
   for (const [where, p] of allResources(s.templates, 'AWS::SQS::QueuePolicy')) docs.push({ where, kind: 'queue', statements: statements(p.PolicyDocument) });
   return docs;
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`]))
+    .sort();
 }
 
 function isAccountRoot(principal: Json | undefined): boolean {
@@ -285,6 +293,21 @@ describe('endpoint', () => {
       detail: { ModelPackageGroupName: ['atrium-coding-models'], ModelApprovalStatus: ['Approved'] },
     });
     expect(obj(list(rule.Targets)[0]).Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+  });
+});
+
+describe('container images', () => {
+  it('stage only what each Dockerfile copies from the repository root', () => {
+    const assets = JSON.parse(readFileSync(join(s.outdir, 'AtriumCodingModel.assets.json'), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string; dockerFile: string } }>;
+    };
+    const staged = Object.values(assets.dockerImages)
+      .map(({ source }) => ({ file: source.dockerFile, files: listFiles(join(s.outdir, source.directory)) }))
+      .sort((a, b) => a.file.localeCompare(b.file));
+    expect(staged).toEqual([
+      { file: 'cloud/serve/Dockerfile', files: ['cloud/model/model.ts', 'cloud/package.json', 'cloud/serve/Dockerfile', 'cloud/serve/main.ts'] },
+      { file: 'cloud/train/Dockerfile', files: ['cloud/model/model.ts', 'cloud/train/Dockerfile', 'cloud/train/main.ts', 'resources/codesets/icd10cm.tsv'] },
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildAtriumApp, type AtriumStacks } from '../lib/app.js';
@@ -21,11 +21,26 @@ export interface Synthesized {
   templates: Record<string, CfnTemplate>;
 }
 
+/** A stand-in repository root: Dockerfiles that COPY part of it, and files that must stay out of the assets. */
 export function standInContainerContext(): string {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-containers-'));
-  for (const name of ['serve', 'train']) {
-    mkdirSync(join(dir, name));
-    writeFileSync(join(dir, name, 'Dockerfile'), 'FROM scratch\n');
+  const files: Record<string, string> = {
+    'cloud/serve/Dockerfile': 'FROM scratch\nCOPY cloud/package.json cloud/package.json\nCOPY cloud/model cloud/model\nCOPY cloud/serve cloud/serve\n',
+    'cloud/train/Dockerfile': 'FROM scratch\nCOPY cloud/model cloud/model\nCOPY cloud/train cloud/train\nCOPY resources/codesets resources/codesets\n',
+    'cloud/package.json': '{}',
+    'cloud/model/model.ts': '',
+    'cloud/model/model.test.ts': '',
+    'cloud/serve/main.ts': '',
+    'cloud/train/main.ts': '',
+    'cloud/infra/lib/app.ts': '',
+    'resources/codesets/icd10cm.tsv': '',
+    'resources/model/atrium-model.json.gz': '',
+    'main/secrets.ts': '',
+    'node_modules/big/index.js': '',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
   }
   return dir;
 }
@@ -38,7 +53,7 @@ export function synthesize(raw: Record<string, unknown> = {}): Synthesized {
   const app = new App({ outdir, builtinCloudFormationValidation: false });
   const context = standInContainerContext();
   const stacks = buildAtriumApp(app, config, {
-    containers: { context, serveDockerfile: 'serve/Dockerfile', trainDockerfile: 'train/Dockerfile' },
+    containers: { context, serveDockerfile: 'cloud/serve/Dockerfile', trainDockerfile: 'cloud/train/Dockerfile' },
   });
   const assembly = app.synth();
   const templates: Record<string, CfnTemplate> = {};
