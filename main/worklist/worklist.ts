@@ -255,6 +255,24 @@ export class Worklist {
     return { byStatus, unsentMutations: unsent, deadLetters: dead, readOnly: this.store.status.readOnly, readOnlyReason: this.store.status.readOnlyReason };
   }
 
+  /**
+   * Full-text search over every note: the first `limit` distinct encounters whose notes match, in index
+   * order (no ranking: it stops as soon as it has enough). `query` is FTS5 syntax.
+   */
+  searchEncounters(query: string, limit = 50): string[] {
+    const found = new Set<string>();
+    try {
+      for (const r of this.db.prepare<[string], { encounter_id: string }>('SELECT n.encounter_id FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid WHERE notes_fts MATCH ?').iterate(query)) {
+        found.add(r.encounter_id);
+        if (found.size >= limit) break;
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_ERROR') throw new StoreError('invalid', `Search could not be understood: ${(error as Error).message}`);
+      throw error;
+    }
+    return [...found];
+  }
+
   /** The encounter with its notes, suggestions and draft; recorded in the audit log as a PHI read. */
   get(encounterId: string, principal: string): EncounterDetail {
     const detail = this.store.read(() => {

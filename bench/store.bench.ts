@@ -1,0 +1,173 @@
+/**
+ * `npm run bench -- store`: the local store at hospital scale. A generated, cached fixture of 100,000
+ * encounters and 200,000 notes of ~3 KB (CodiEsp case-report text; synthetic metadata) is copied to a
+ * scratch folder, then measured:
+ * - claimSubmit: claim next + submit (the draft save between them is not timed), µs;
+ * - page: 100 rows, filtered (ready, one facility, two payers) and sorted by priority, keyset-paged, ms;
+ * - fts: 100 one-term queries spread over the document-frequency deciles (rare → very common), each
+ *   returning the first 50 matching encounters across the whole store, ms;
+ * - openMs: open with key unsealing, migrations check and the quick integrity check; fileBytes: db + WAL.
+ * `naive` runs on the same file in the same process: OFFSET paging and claim without the queue index,
+ * submit as separate autocommit statements, FTS ranking every match (bm25) first, and open with the
+ * full integrity check.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { sourceResourcesDir } from '../main/app/paths.js';
+import { readDemoPack } from '../main/demo/demoPack.js';
+import { prng } from '../main/demo/demoSeed.js';
+import { FileKeySealer } from '../main/security/secretSealer.js';
+import { Store } from '../main/store/store.js';
+import { ftsTermFrequencies, naiveClaimAndSubmit, naivePage, naiveSearch } from '../main/worklist/naiveBaseline.js';
+import type { EncounterRecord, NoteRecord } from '../main/worklist/worklist.js';
+import { Worklist } from '../main/worklist/worklist.js';
+import { benchLog, cachedFixture, percentile, printResult, round } from './harness.js';
+
+/** BENCH_STORE_ENCOUNTERS makes a smaller fixture for a quick smoke run; reported figures use the default. */
+const ENCOUNTERS = Number(process.env.BENCH_STORE_ENCOUNTERS ?? 100_000);
+const NOTES_PER_ENCOUNTER = 2;
+const NOTE_CHARS = 3000;
+const FACILITIES = ['North', 'South', 'East'];
+const PAYERS = ['Medicare', 'Medicaid', 'Commercial', 'Managed care', 'Self-pay'];
+const LINES = ['Medicine', 'Surgery', 'Cardiology', 'Oncology', 'Neurology', 'Pediatrics'];
+const TODAY = Date.UTC(2026, 0, 15);
+
+const fixture = await cachedFixture(ENCOUNTERS === 100_000 ? 'store' : `store-${ENCOUNTERS}`, 1, async (dir) => {
+  const pack = readDemoPack(sourceResourcesDir());
+  const corpus = pack.cases.map((c) => c.text.replace(/\s+/g, ' ')).join(' ');
+  const rand = prng(1);
+  const store = await Store.open({ file: join(dir, 'atrium.db'), sealer: new FileKeySealer(dir), integrityCheck: 'none', now: () => TODAY });
+  const worklist = new Worklist(store);
+  const day = (d: number) => new Date(TODAY - d * 86_400_000).toISOString().slice(0, 10);
+  const BATCH = 2000;
+  for (let start = 0; start < ENCOUNTERS; start += BATCH) {
+    const encounters: EncounterRecord[] = [];
+    const notes: NoteRecord[] = [];
+    for (let i = start; i < start + BATCH; i++) {
+      const id = `E${String(i).padStart(7, '0')}`;
+      const dnfb = Math.floor(rand() * 60);
+      encounters.push({
+        id,
+        mrn: `M${i}`,
+        patientName: `Synthetic ${i}`,
+        sex: rand() < 0.5 ? 'F' : 'M',
+        age: 18 + Math.floor(rand() * 80),
+        facility: FACILITIES[Math.floor(rand() * FACILITIES.length)] as string,
+        payer: PAYERS[Math.floor(rand() * PAYERS.length)] as string,
+        serviceLine: LINES[Math.floor(rand() * LINES.length)] as string,
+        admitDate: day(dnfb + 3),
+        dischargeDate: day(dnfb),
+        disposition: 'Home',
+        dueDate: rand() < 0.2 ? day(dnfb - 10) : null,
+        drgImpact: rand() < 0.5 ? Math.round(rand() * 20_000) : null,
+        modelConfidence: Math.round(rand() * 100) / 100,
+      });
+      for (let k = 0; k < NOTES_PER_ENCOUNTER; k++) {
+        const at = Math.floor(rand() * (corpus.length - NOTE_CHARS - 1));
+        notes.push({ id: `${id}-${k}`, encounterId: id, kind: k === 0 ? 'discharge_summary' : 'progress_note', text: corpus.slice(at, at + NOTE_CHARS) });
+      }
+    }
+    worklist.ingest({ encounters, notes }, { synthetic: true });
+    if ((start / BATCH) % 10 === 0) benchLog(`fixture: ${start + BATCH} encounters`);
+  }
+  store.db.exec("INSERT INTO notes_fts (notes_fts) VALUES ('optimize')");
+  store.close();
+});
+
+// A scratch copy: claims and submits change it, the cached fixture stays as built.
+const work = mkdtempSync(join(tmpdir(), 'atrium-store-bench-'));
+for (const f of ['atrium.db', 'atrium.db.key', 'sealer.key']) copyFileSync(join(fixture, f), join(work, f));
+const options = { file: join(work, 'atrium.db'), sealer: new FileKeySealer(work), now: () => TODAY };
+
+try {
+  let t = performance.now();
+  const naiveOpenStore = await Store.open({ ...options, integrityCheck: 'full' });
+  const naiveOpenMs = performance.now() - t;
+  naiveOpenStore.close();
+  t = performance.now();
+  const store = await Store.open(options);
+  const openMs = performance.now() - t;
+  const worklist = new Worklist(store);
+  worklist.ensurePrioritiesFresh();
+  benchLog(`opened in ${round(openMs)} ms (full check: ${round(naiveOpenMs)} ms)`);
+
+  // ---- page ----
+  const filter = { status: ['ready' as const], facility: ['North'], payer: ['Medicare', 'Commercial'] };
+  const PAGES = 100;
+  const pageMs: number[] = [];
+  let cursor: string | null = null;
+  for (let p = 0; p < PAGES; p++) {
+    t = performance.now();
+    const page = worklist.list({ filter, sort: 'priority', limit: 100, cursor });
+    pageMs.push(performance.now() - t);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  const naivePageMs: number[] = [];
+  for (let p = 0; p < pageMs.length; p++) {
+    t = performance.now();
+    naivePage(store, { facility: 'North', payers: ['Medicare', 'Commercial'] }, p * 100);
+    naivePageMs.push(performance.now() - t);
+  }
+  benchLog(`paged ${pageMs.length} pages`);
+
+  // ---- FTS: 10 terms from each document-frequency decile ----
+  const vocab = ftsTermFrequencies(store);
+  const queries: string[] = [];
+  for (let d = 0; d < 10; d++) {
+    const lo = Math.floor((d * vocab.length) / 10);
+    const hi = Math.floor(((d + 1) * vocab.length) / 10);
+    for (let q = 0; q < 10; q++) queries.push(`"${vocab[lo + Math.floor(((hi - lo) * (q + 0.5)) / 10)]?.term ?? 'patient'}"`);
+  }
+  const ftsMs: number[] = [];
+  const naiveFtsMs: number[] = [];
+  for (const query of queries) {
+    t = performance.now();
+    worklist.searchEncounters(query, 50);
+    ftsMs.push(performance.now() - t);
+    t = performance.now();
+    naiveSearch(store, query, 50);
+    naiveFtsMs.push(performance.now() - t);
+  }
+  benchLog(`fts: ${queries.length} queries over ${vocab.length} terms`);
+
+  // ---- claim + submit ----
+  const ROUNDS = 300;
+  const claimSubmitUs: number[] = [];
+  const draft = { codes: [{ code: 'J18.9', system: 'ICD-10-CM' as const, decision: 'accepted' as const, principal: true }] };
+  for (let i = 0; i < ROUNDS + 20; i++) {
+    t = performance.now();
+    const item = worklist.claimNext('bench');
+    const claimUs = (performance.now() - t) * 1000;
+    if (!item) throw new Error('ran out of ready encounters');
+    worklist.saveDraft(item.id, 'bench', draft);
+    t = performance.now();
+    worklist.submit(item.id, 'bench');
+    const submitUs = (performance.now() - t) * 1000;
+    if (i >= 20) claimSubmitUs.push(claimUs + submitUs);
+  }
+  const naiveClaimSubmitUs: number[] = [];
+  for (let i = 0; i < ROUNDS + 20; i++) {
+    t = performance.now();
+    naiveClaimAndSubmit(store, 'bench-naive', randomUUID());
+    if (i >= 20) naiveClaimSubmitUs.push((performance.now() - t) * 1000);
+  }
+  const fileBytes = store.fileBytes();
+  store.close();
+
+  const figures = (cs: number[], pg: number[], fts: number[], open: number) => ({
+    claimSubmitP50Us: round(percentile(cs, 50), 0),
+    claimSubmitP99Us: round(percentile(cs, 99), 0),
+    pageP50Ms: round(percentile(pg, 50)),
+    pageP99Ms: round(percentile(pg, 99)),
+    ftsP50Ms: round(percentile(fts, 50)),
+    ftsP99Ms: round(percentile(fts, 99)),
+    openMs: round(open),
+    fileBytes,
+  });
+  printResult({ ...figures(claimSubmitUs, pageMs, ftsMs, openMs), naive: figures(naiveClaimSubmitUs, naivePageMs, naiveFtsMs, naiveOpenMs) });
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
