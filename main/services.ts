@@ -1,7 +1,5 @@
 // NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import { join } from 'node:path';
-import { SSOClient } from '@aws-sdk/client-sso';
-import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { AwsClientFactory, type AwsRequestHandler } from './aws/awsClientFactory.js';
 import { IdentityCenterSession } from './aws/sso/identityCenterSession.js';
 import { BinaryRoutes } from './binary/binaryRoutes.js';
@@ -130,8 +128,9 @@ export class Services {
             roleLocked: locked.includes('aws.sso.roleName'),
           };
         },
-        oidc: () => this.aws.create(SSOOIDCClient, { endpoint: this.env.ssoEndpoints?.oidc ?? null, maxAttempts: 2 }),
-        portal: () => this.aws.create(SSOClient, { endpoint: this.env.ssoEndpoints?.portal ?? null, maxAttempts: 2 }),
+        // The session loads the SSO SDK on first use and hands its client classes to the factory.
+        oidc: (Client) => this.aws.create(Client, { endpoint: this.env.ssoEndpoints?.oidc ?? null, maxAttempts: 2 }),
+        portal: (Client) => this.aws.create(Client, { endpoint: this.env.ssoEndpoints?.portal ?? null, maxAttempts: 2 }),
         principal: this.principal,
         clock: this.clock,
         log: this.log,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { LogoutCommand, type SSOClient } from '@aws-sdk/client-sso';
+import type { SSOClient } from '@aws-sdk/client-sso';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Principal, SignInProgress } from '../../../preload/contract.js';
@@ -11,18 +11,9 @@ import type { SecretSealer } from '../../security/secretSealer.js';
 import type { Clock } from '../../session/clock.js';
 import type { PrincipalService } from '../../session/principalService.js';
 import { openLoopbackRedirect, CALLBACK_PATH } from './loopbackRedirect.js';
-import { isAuthFailure, isNetworkFailure, ReauthRequiredError, SsoOfflineError } from './ssoErrors.js';
-import {
-  authorizeUrl,
-  DeviceFlowError,
-  exchangeCode,
-  pkcePair,
-  pollDeviceToken,
-  refreshToken,
-  registerClient,
-  startDeviceAuthorization,
-} from './ssoOidc.js';
-import { getRoleCredentials, listAccountsWithRoles, ServerClock, type AccountWithRoles } from './ssoPortal.js';
+import { DeviceFlowError, isAuthFailure, isNetworkFailure, ReauthRequiredError, SsoOfflineError } from './ssoErrors.js';
+import type { AccountWithRoles } from './ssoPortal.js';
+import { ServerClock } from './serverClock.js';
 import {
   ClientCacheSchema,
   SessionFileSchema,
@@ -51,8 +42,9 @@ export interface IdentityCenterDeps {
   /** Folder for the sealed files (userData/identity-center). */
   dir: string;
   config: () => IdentityCenterConfig;
-  oidc: () => SSOOIDCClient;
-  portal: () => SSOClient;
+  /** Builds a client from the class the session loaded (through the AWS client factory). */
+  oidc: (Client: typeof SSOOIDCClient) => SSOOIDCClient;
+  portal: (Client: typeof SSOClient) => SSOClient;
   principal: PrincipalService;
   clock: Clock;
   log: Logger;
@@ -86,6 +78,7 @@ export class IdentityCenterSession {
   private refreshing: Promise<RoleCredentials> | null = null;
   private restored: Promise<void> | null = null;
   private portalClient: SSOClient | null = null;
+  private sdkModule: Promise<typeof import('./ssoSdk.js')> | null = null;
 
   constructor(private readonly deps: IdentityCenterDeps) {
     const damaged = (name: string) => (error: Error) => deps.log.warn('sso.sealed_file_unreadable', { file: name, error });
@@ -122,7 +115,7 @@ export class IdentityCenterSession {
     try {
       if (flow === 'device') {
         const registered = await this.registration('device', target);
-        const device = await startDeviceAuthorization(this.deps.oidc(), registered, this.deps.clock);
+        const device = await (await this.sdk()).startDeviceAuthorization(await this.oidc(), registered, this.deps.clock);
         this.setProgress({
           state: 'pending',
           flow,
@@ -134,7 +127,7 @@ export class IdentityCenterSession {
         });
         void this.finish(
           attempt,
-          pollDeviceToken(this.deps.oidc(), registered, device, this.deps.clock, attempt.signal, (error) =>
+          (await this.sdk()).pollDeviceToken(await this.oidc(), registered, device, this.deps.clock, attempt.signal, (error) =>
             this.deps.log.warn('sso.poll_network_error', { error }),
           ),
         );
@@ -142,12 +135,12 @@ export class IdentityCenterSession {
         const state = randomBytes(24).toString('base64url');
         const loopback = await openLoopbackRedirect(state, attempt.signal);
         const registered = await this.registration('browser', target);
-        const { verifier, challenge } = pkcePair();
+        const { verifier, challenge } = (await this.sdk()).pkcePair();
         const endpoint = this.authorizationEndpoint(registered, config.region);
-        const url = authorizeUrl(endpoint, { ...registered, redirectUri: loopback.redirectUri }, challenge, state);
+        const url = (await this.sdk()).authorizeUrl(endpoint, { ...registered, redirectUri: loopback.redirectUri }, challenge, state);
         this.setProgress({ ...IDLE, state: 'pending', flow, verificationUri: url, expiresAt: new Date(this.deps.clock.now() + 600_000).toISOString() });
-        const token = loopback.code.then((code) =>
-          exchangeCode(this.deps.oidc(), { ...registered, redirectUri: loopback.redirectUri }, code, verifier, this.deps.clock),
+        const token = loopback.code.then(async (code) =>
+          (await this.sdk()).exchangeCode(await this.oidc(), { ...registered, redirectUri: loopback.redirectUri }, code, verifier, this.deps.clock),
         );
         void this.finish(attempt, token.finally(() => loopback.close()));
         await this.deps.openExternal?.(url);
@@ -175,7 +168,7 @@ export class IdentityCenterSession {
     const token = await this.validToken();
     const config = this.deps.config();
     try {
-      const all = await listAccountsWithRoles(this.portal(), token.accessToken);
+      const all = await (await this.sdk()).listAccountsWithRoles(await this.portal(), token.accessToken);
       return all
         .filter((a) => !config.accountLocked || a.accountId === config.accountId)
         .map((a) => ({ ...a, roles: a.roles.filter((r) => !config.roleLocked || r === config.roleName) }));
@@ -192,7 +185,7 @@ export class IdentityCenterSession {
     const token = await this.validToken();
     let credentials: RoleCredentials;
     try {
-      credentials = await getRoleCredentials(this.portal(), token.accessToken, accountId, roleName, this.serverClock);
+      credentials = await (await this.sdk()).getRoleCredentials(await this.portal(), token.accessToken, accountId, roleName, this.serverClock);
     } catch (error) {
       throw await this.translate(error);
     }
@@ -234,8 +227,9 @@ export class IdentityCenterSession {
     this.state = { token: null, role: null, credentials: null };
     // Ends the portal session too, when reachable; signing out never waits on the network to succeed.
     if (token && token.expiresAt > this.deps.clock.now()) {
-      await this.portal()
-        .send(new LogoutCommand({ accessToken: token.accessToken }), { abortSignal: AbortSignal.timeout(3_000) })
+      const sdk = await this.sdk();
+      await (await this.portal())
+        .send(new sdk.LogoutCommand({ accessToken: token.accessToken }), { abortSignal: AbortSignal.timeout(3_000) })
         .catch((error: unknown) => this.deps.log.warn('sso.logout_failed', { error: error as Error }));
     }
     await this.sessionFile.wipe();
@@ -253,7 +247,7 @@ export class IdentityCenterSession {
     if (!role || !this.state.token) throw new ReauthRequiredError('Sign in with Identity Center to continue');
     try {
       const token = await this.validToken();
-      const fresh = await getRoleCredentials(this.portal(), token.accessToken, role.accountId, role.roleName, this.serverClock);
+      const fresh = await (await this.sdk()).getRoleCredentials(await this.portal(), token.accessToken, role.accountId, role.roleName, this.serverClock);
       await this.save({ ...this.state, credentials: fresh });
       return fresh;
     } catch (error) {
@@ -286,7 +280,7 @@ export class IdentityCenterSession {
       throw new ReauthRequiredError('Your Identity Center session ended; sign in again');
     }
     try {
-      const next = await refreshToken(this.deps.oidc(), registered, token, this.deps.clock);
+      const next = await (await this.sdk()).refreshToken(await this.oidc(), registered, token, this.deps.clock);
       await this.save({ ...this.state, token: next });
       if (this.state.role) this.announce();
       this.deps.log.info('sso.token_refreshed');
@@ -357,7 +351,7 @@ export class IdentityCenterSession {
     if (hit) return hit;
     // Identity Center matches loopback redirects without the port (RFC 8252 §7.3).
     const redirect = flow === 'browser' ? `http://127.0.0.1${CALLBACK_PATH}` : null;
-    const registered = await registerClient(this.deps.oidc(), target, flow, this.deps.clock, redirect);
+    const registered = await (await this.sdk()).registerClient(await this.oidc(), target, flow, this.deps.clock, redirect);
     await this.clientFile.write({ clients: [...cached.filter((c) => c.flow !== flow), registered].slice(-8) });
     this.deps.log.info('sso.client_registered', { flow });
     return registered;
@@ -371,10 +365,20 @@ export class IdentityCenterSession {
     return registered.authorizationEndpoint ?? `https://oidc.${region}.amazonaws.com/authorize`;
   }
 
-  private portal(): SSOClient {
+  private sdk(): Promise<typeof import('./ssoSdk.js')> {
+    this.sdkModule ??= import('./ssoSdk.js');
+    return this.sdkModule;
+  }
+
+  private async oidc(): Promise<SSOOIDCClient> {
+    return this.deps.oidc((await this.sdk()).SSOOIDCClient);
+  }
+
+  private async portal(): Promise<SSOClient> {
     if (!this.portalClient) {
-      this.portalClient = this.deps.portal();
-      this.serverClock.attach(this.portalClient);
+      const client = this.deps.portal((await this.sdk()).SSOClient);
+      this.portalClient ??= client;
+      if (this.portalClient === client) this.serverClock.attach(client);
     }
     return this.portalClient;
   }

@@ -50,3 +50,14 @@ export function isNetworkFailure(error: unknown): boolean {
   const cause = (error as { cause?: unknown }).cause;
   return cause !== undefined && cause !== error && isNetworkFailure(cause);
 }
+
+/** A device or browser sign-in that ended without a token. */
+export class DeviceFlowError extends Error {
+  override readonly name = 'DeviceFlowError';
+  constructor(
+    readonly reason: 'expired' | 'denied' | 'aborted' | 'failed',
+    message: string,
+  ) {
+    super(message);
+  }
+}

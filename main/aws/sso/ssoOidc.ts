@@ -6,6 +6,7 @@ import {
   type SSOOIDCClient,
 } from '@aws-sdk/client-sso-oidc';
 import type { Clock } from '../../session/clock.js';
+import { DeviceFlowError } from './ssoErrors.js';
 import type { RegisteredClient, SsoToken } from './ssoState.js';
 
 export const SSO_SCOPES = ['sso:account:access'];
@@ -78,16 +79,6 @@ export async function startDeviceAuthorization(
     expiresAt: clock.now() + (out.expiresIn ?? 600) * 1000,
     intervalMs: Math.max(1, out.interval ?? 5) * 1000,
   };
-}
-
-export class DeviceFlowError extends Error {
-  override readonly name = 'DeviceFlowError';
-  constructor(
-    readonly reason: 'expired' | 'denied' | 'aborted' | 'failed',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
