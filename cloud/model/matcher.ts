@@ -58,6 +58,8 @@ export class DescriptionMatcher {
   private readonly vocabIndex = new Map<string, number>();
   private readonly codeIndex = new Map<string, number>();
   private readonly totals: Float64Array;
+  private scratch: Float64Array | undefined;
+  private scratchPositive: Float64Array | undefined;
 
   constructor(readonly state: MatcherState) {
     state.vocab.forEach((v, i) => this.vocabIndex.set(v, i));
@@ -120,16 +122,33 @@ export class DescriptionMatcher {
       else bySentence.set(t.sentence, [t]);
     }
     // Candidate codes: any description stem present (weight found anywhere).
-    const anyWeight = new Map<number, number>();
+    const acc = (this.scratch ??= new Float64Array(state.codes.length));
+    const pos = (this.scratchPositive ??= new Float64Array(state.codes.length));
+    const touched: number[] = [];
     const present = new Set<number>([...positive.keys(), ...negated]);
     for (const id of present) {
       const w = state.weights[id] ?? 0;
-      for (const c of this.postings.get(id) ?? []) anyWeight.set(c, (anyWeight.get(c) ?? 0) + w);
+      const isPositive = positive.has(id);
+      for (const c of this.postings.get(id) ?? []) {
+        if (acc[c] === 0) touched.push(c);
+        acc[c]! += w;
+        if (isPositive) pos[c]! += w;
+      }
     }
-    const results: MatchResult[] = [];
-    for (const [c, w] of anyWeight) {
+    const passing: [number, number, number][] = [];
+    for (const c of touched) {
+      const w = acc[c]!;
+      const p = pos[c]!;
+      acc[c] = 0;
+      pos[c] = 0;
       const total = this.totals[c]!;
-      if (total <= 0 || w / total < minCoverage) continue;
+      if (total > 0 && w / total >= minCoverage) passing.push([c, w, p / total]);
+    }
+    // Sentence-level detail only for the codes that could make the cut (positive coverage bounds it).
+    passing.sort((a, b) => b[2] - a[2] || a[0] - b[0]);
+    const results: MatchResult[] = [];
+    for (const [c, w] of passing.slice(0, limit * 2)) {
+      const total = this.totals[c]!;
       // Best single sentence by positive weight.
       const sentenceWeight = new Map<number, number>();
       let posAnywhere = 0;

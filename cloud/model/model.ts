@@ -556,11 +556,13 @@ export class CodeModel {
     const own = new Set(this.scorer.matcher.stemsOf(code));
     const idx = this.scorer.dxIndex.get(code);
     const learnt = new Set(idx === undefined ? [] : (this.state.dxTerms[idx] ?? []));
-    const positiveOwn = analyzed.tokens.filter((t) => !t.negated && own.has(t.stem));
-    const negatedOwn = analyzed.tokens.filter((t) => t.negated && own.has(t.stem));
+    const byStem = stemIndex(analyzed);
+    const pick = (stems: Iterable<string>, negated: boolean) => [...stems].flatMap((s) => byStem.get(s)?.filter((t) => t.negated === negated) ?? []).sort((a, b) => a.start - b.start);
+    const positiveOwn = pick(own, false);
+    const negatedOwn = pick(own, true);
     if (positiveOwn.length === 0 && negatedOwn.length > 0) return null;
     if (positiveOwn.length > 0) return spans(firstPerStem(positiveOwn));
-    const positiveLearnt = analyzed.tokens.filter((t) => !t.negated && learnt.has(t.stem));
+    const positiveLearnt = pick(learnt, false);
     if (positiveLearnt.length > 0) return spans(firstPerStem(positiveLearnt));
     if (idx !== undefined) {
       const nb = nbrs.find((n) => this.scorer.docs[n.doc]!.dx.includes(idx));
@@ -594,6 +596,23 @@ export class CodeModel {
     const top = [...best.values()].sort((a, b) => b.w - a.w || a.t.start - b.t.start).slice(0, 3);
     return spans(top.map((x) => x.t));
   }
+}
+
+const stemIndexCache = new WeakMap<AnalyzedText, Map<string, Token[]>>();
+
+/** Tokens of a note by stem, built once per note. */
+function stemIndex(analyzed: AnalyzedText): Map<string, Token[]> {
+  let m = stemIndexCache.get(analyzed);
+  if (!m) {
+    m = new Map();
+    for (const t of analyzed.tokens) {
+      const list = m.get(t.stem);
+      if (list) list.push(t);
+      else m.set(t.stem, [t]);
+    }
+    stemIndexCache.set(analyzed, m);
+  }
+  return m;
 }
 
 function firstPerStem(tokens: readonly Token[]): Token[] {
