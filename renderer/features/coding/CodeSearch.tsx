@@ -11,6 +11,8 @@ type Hit = CodeSearchResult['hits'][number] & { system: 'ICD-10-CM' | 'ICD-10-PC
 export function CodeSearch({ onAdd }: { onAdd(code: string, system: Hit['system']): void }) {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<Hit[]>([]);
+  /** The query the shown hits answer (the benchmark waits for it). */
+  const [answered, setAnswered] = useState('');
   const [note, setNote] = useState('');
   const [active, setActive] = useState(0);
   const latest = useRef(0);
@@ -27,6 +29,7 @@ export function CodeSearch({ onAdd }: { onAdd(code: string, system: Hit['system'
       Promise.all([api.call('codes.search', { query: q, system: 'cm', limit: 12 }), api.call('codes.search', { query: q, system: 'pcs', limit: 6 })])
         .then(([cm, pcs]) => {
           if (mine !== latest.current) return;
+          setAnswered(q);
           setHits([...cm.hits.map((h) => ({ ...h, system: 'ICD-10-CM' as const })), ...pcs.hits.map((h) => ({ ...h, system: 'ICD-10-PCS' as const }))]);
           const corrections = [...cm.corrections, ...pcs.corrections];
           setNote(corrections.length ? `Searching for ${corrections.map((c) => `“${c.to}”`).join(', ')}` : '');
@@ -65,7 +68,7 @@ export function CodeSearch({ onAdd }: { onAdd(code: string, system: Hit['system'
       />
       {note && <div className="muted small">{note}</div>}
       {hits.length > 0 && (
-        <ul id="code-search-results" role="listbox" aria-label="Matching codes" className="code-hits">
+        <ul id="code-search-results" role="listbox" aria-label="Matching codes" className="code-hits" data-query={answered}>
           {hits.map((h, i) => (
             <li
               key={`${h.system}:${h.code}`}
