@@ -71,7 +71,7 @@ export function sniffDicom(head: Uint8Array, fileSize: number): Sniffed | null {
     const long = ['OB', 'OD', 'OF', 'OL', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'OV', 'SV', 'UV'].includes(vr);
     const length = long ? view.getUint32(8, true) : view.getUint16(6, true);
     if (length !== 0xffffffff && length > fileSize) return null;
-    return { kind: 'bare', transferSyntaxUid: group === 0x0002 ? '1.2.840.10008.1.2.1' : '1.2.840.10008.1.2.1' };
+    return { kind: 'bare', transferSyntaxUid: '1.2.840.10008.1.2.1' };
   }
   // Implicit VR little endian: a 4-byte length that fits in the file, then another element of the same or a later group.
   const length = view.getUint32(4, true);

@@ -150,14 +150,22 @@ export class DicomFolderSource implements ImageSource {
   constructor(readonly root: string) {}
 
   async studies(signal?: AbortSignal): Promise<{ studies: ImageStudy[]; errors: SourceError[] }> {
-    this.scan ??= scanDicomFolder(this.root, signal);
-    const { studies, errors } = await this.scan;
+    const { studies, errors } = await this.scanned(signal);
     return { studies, errors };
+  }
+
+  /** One scan per source; a failed or cancelled scan is forgotten so the next call tries again. */
+  private scanned(signal?: AbortSignal): Promise<FolderScan> {
+    this.scan ??= scanDicomFolder(this.root, signal).catch((error: unknown) => {
+      this.scan = undefined;
+      throw error;
+    });
+    return this.scan;
   }
 
   async readFrame(series: ImageSeries, frame: SeriesFrame, signal?: AbortSignal): Promise<EncodedFrame> {
     signal?.throwIfAborted();
-    const scan = await (this.scan ??= scanDicomFolder(this.root, signal));
+    const scan = await this.scanned(signal);
     const where = scan.extents.get(frame.locator);
     if (!where) throw new DicomFileError(`frame ${frame.locator} is not part of ${this.root}`);
     void series;
