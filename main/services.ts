@@ -1,6 +1,8 @@
 // NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import { join } from 'node:path';
 import { AwsClientFactory, type AwsRequestHandler } from './aws/awsClientFactory.js';
+import type { CodeSuggester } from './inference/codeSuggester.js';
+import { createCodeSuggester } from './inference/createCodeSuggester.js';
 import { IdentityCenterSession } from './aws/sso/identityCenterSession.js';
 import { BinaryRoutes } from './binary/binaryRoutes.js';
 import { CodingService } from './coding/codingService.js';
@@ -207,7 +209,17 @@ export class Services {
     return this.once('worklist', async () => {
       const store = await this.store;
       store.onChange((encounterIds) => this.events.emit('worklist.changed', { encounterIds, reason: 'store' }));
-      return new Worklist(store);
+      const worklist = new Worklist(store);
+      // Daily priority recompute and retention purge, in the long-running app only.
+      if (this.env.mode !== 'cli') {
+        const stop = worklist.startMaintenance({
+          retentionDays: () => this.settings.get('store.retentionDays'),
+          principal: 'system:maintenance',
+          onError: (error) => this.log.warn('store.maintenance_failed', { error: error as Error }),
+        });
+        this.onDispose(stop);
+      }
+      return worklist;
     });
   }
 
@@ -238,6 +250,20 @@ export class Services {
    */
   get coding(): CodingService {
     return this.once('coding', () => new CodingService({ resourcesDir: this.env.resourcesDir, weightsFile: join(this.env.userDataDir, 'msdrg-weights.csv'), log: this.log }));
+  }
+
+  /** ICD-10 suggestions: the SageMaker endpoint when configured (embedded model as fallback), else the embedded model. */
+  get codeSuggester(): CodeSuggester {
+    return this.once('codeSuggester', () => {
+      const suggester = createCodeSuggester({
+        resourcesDir: this.env.resourcesDir,
+        endpointName: () => this.settings.get('aws.sagemaker.endpointName'),
+        aws: () => this.aws,
+        log: this.log,
+      });
+      this.onDispose(() => suggester.dispose());
+      return suggester;
+    });
   }
 
   get binaryRoutes(): BinaryRoutes {

@@ -163,3 +163,26 @@ describe('the worklist', () => {
     store.close();
   });
 });
+
+describe('search and maintenance', () => {
+  it('finds the first encounters whose notes match, and rejects malformed queries clearly', async () => {
+    const { store, worklist } = await setup(10);
+    const hits = worklist.searchEncounters('pneumonia', 3);
+    expect(hits).toHaveLength(3);
+    for (const id of hits) expect(worklist.get(id, 'alice').notes[0]?.text).toMatch(/pneumonia/);
+    expect(worklist.searchEncounters('"no such word"')).toEqual([]);
+    expect(() => worklist.searchEncounters('AND OR (')).toThrow(/could not be understood/);
+    store.close();
+  });
+
+  it('recomputes priorities and purges on its first tick', async () => {
+    const { store, worklist, advance } = await setup(3);
+    advance(2 * DAY);
+    const stop = worklist.startMaintenance({ retentionDays: () => 30, principal: 'system' });
+    stop();
+    const actions = store.db.prepare<[], { action: string }>('SELECT action FROM audit_log').all().map((r) => r.action);
+    expect(actions).toContain('store.purge');
+    expect(worklist.ensurePrioritiesFresh()).toBe(false);
+    store.close();
+  });
+});

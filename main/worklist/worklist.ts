@@ -11,6 +11,7 @@ import {
   type WorklistPage,
   type WorkStatus,
 } from '../../preload/contract.js';
+import { purgeExpired } from '../store/retention.js';
 import type { Store } from '../store/store.js';
 import { StoreError } from '../store/storeErrors.js';
 import { computePriority, DEFAULT_FORMULA, dnfbDays, formulaFingerprint, isoDay, PriorityFormulaSchema, type PriorityFormula } from './priority.js';
@@ -160,6 +161,31 @@ export class Worklist {
     }
     this.store.setMeta('priority_stamp', `${isoDay(now)}:${formulaFingerprint(formula)}`);
     return n;
+  }
+
+  /**
+   * Housekeeping while the app runs: priorities recomputed when the day turns (DNFB age and due dates
+   * move), and the retention purge once a day. Returns a function that stops it.
+   */
+  startMaintenance(options: { retentionDays: () => number; principal: string; everyMs?: number; onError?: (error: unknown) => void }): () => void {
+    let lastPurgeDay = '';
+    const tick = () => {
+      if (this.store.status.readOnly) return;
+      try {
+        this.ensurePrioritiesFresh();
+        const today = isoDay(this.store.now());
+        if (today !== lastPurgeDay) {
+          purgeExpired(this.store, options.retentionDays(), options.principal);
+          lastPurgeDay = today;
+        }
+      } catch (error) {
+        options.onError?.(error);
+      }
+    };
+    tick();
+    const timer = setInterval(tick, options.everyMs ?? 15 * 60_000);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   // ---- loading (demo seed now; the sync engine's pull later) ----
