@@ -28,7 +28,7 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
   registerSessionHandlers(registry, services);
   registerCodingHandlers(registry, () => services.coding);
   registerWorklistHandlers(registry, services);
-  registry.register('status.summary', async () => ({ pendingUploads: await pendingUploads(services), model: null }));
+  registry.register('status.summary', async () => ({ pendingUploads: await pendingUploads(services), model: services.codeSuggester.describe() }));
   registry.register('sync.status', async () => (await services.sync).status());
   registry.register('sync.now', async () => {
     const engine = await services.sync;

@@ -1,4 +1,5 @@
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifact, loadModel, type ModelCard } from '../../cloud/model/artifact.js';
@@ -117,5 +118,25 @@ describe('SageMaker suggester against the runtime stand-in (real SDK)', () => {
     const n = standIn.invocations.length;
     expect((await s.suggest({ ...NOTE, noteId: 'cache' })).cached).toBe(true);
     expect(standIn.invocations.length).toBe(n);
+  });
+});
+
+describe('createCodeSuggester (what the app wires)', () => {
+  it('uses the configured endpoint, switches with the setting and falls back to the embedded model', async () => {
+    const { createCodeSuggester } = await import('./createCodeSuggester.js');
+    const dir = tempDir('atrium-resources-');
+    mkdirSync(join(dir, 'model'));
+    copyFileSync(artifactPath, join(dir, 'model', 'atrium-model.json.gz'));
+    let endpoint: string | null = 'ok-ep';
+    const factory = new AwsClientFactory({ region: () => 'us-east-1', credentials: () => async () => ({ accessKeyId: 'AKIDSTANDIN', secretAccessKey: 'standin-secret' }) });
+    const s = createCodeSuggester({ resourcesDir: dir, endpointName: () => endpoint, aws: () => factory, log, endpointUrl: standIn.url });
+    expect((await s.suggest({ ...NOTE, noteId: 'wired' })).source).toBe('sagemaker');
+    expect(s.describe()).toEqual({ source: 'sagemaker', version: 'remote-1' });
+    endpoint = 'model-error-ep';
+    const fell = await s.suggest({ ...NOTE, noteId: 'wired-2' });
+    expect(fell).toMatchObject({ source: 'embedded', fallback: { cause: 'model-error' } });
+    endpoint = null;
+    expect((await s.suggest({ ...NOTE, noteId: 'wired-3' })).source).toBe('embedded');
+    await s.dispose();
   });
 });
