@@ -9,15 +9,34 @@
  * The definition is a plain JSON document; values may be CDK tokens (ARNs, bucket names, image URIs), which
  * the stack serialises with `Stack.toJsonString`.
  *
- * Container contract (the train image, cloud/train): the training job runs the image with the standard
- * `train` argument (the /opt/ml contract); processing jobs run `CONTAINER_ENTRYPOINT` with `prepare` or
- * `evaluate` and the directories below. `evaluate` writes `evaluation.json`: the JSON `atrium model eval`
- * prints (`{"map": …, "microP": …, "microR": …, "microF1": …, "macroF1": …, "p@5": …, "p@10": …}`), of which
- * the condition reads `microF1`.
+ * Container contract: the train image (cloud/train/Dockerfile) trains from the `train` channel (CodiEsp
+ * layout) and measures the model on the `validation` channel into MODEL_CARD.json, next to the artifact in
+ * /opt/ml/model. The processing steps run short shell commands in the same image (each entrypoint and
+ * argument within SageMaker's 256-character limit): PrepareData copies the export's `train/` and `dev/`
+ * folders to the train and held-out outputs; EvaluateModel unpacks model.tar.gz and writes the held-out
+ * diagnosis metrics of the model card (`{"map", "microP", "microR", "microF1", …}`, as `atrium model eval`
+ * prints them) to evaluation.json, whose `microF1` the condition reads.
  */
 
 export const PIPELINE_SCHEMA_VERSION = '2020-12-01';
-export const CONTAINER_ENTRYPOINT = ['atrium-train'];
+/** Processing paths; tests point them at temporary folders to run the commands. */
+export const PROCESSING_ROOT = '/opt/ml/processing';
+export const EVALUATE_SCRATCH = '/tmp/m';
+export const PREPARE_COMMAND = [
+  'sh',
+  '-c',
+  `set -eu; cp -R ${PROCESSING_ROOT}/input/train/. ${PROCESSING_ROOT}/train/; cp -R ${PROCESSING_ROOT}/input/dev/. ${PROCESSING_ROOT}/test/`,
+];
+export const EVALUATE_COMMAND = [
+  'sh',
+  '-c',
+  `set -eu; mkdir -p ${EVALUATE_SCRATCH}; tar -xzf ${PROCESSING_ROOT}/model/model.tar.gz -C ${EVALUATE_SCRATCH}; exec node -e "$1"`,
+  'evaluate',
+];
+export const EVALUATE_SCRIPT =
+  `const f=require('fs'),c=JSON.parse(f.readFileSync('${EVALUATE_SCRATCH}/MODEL_CARD.json')),m=c.metrics&&c.metrics.diagnoses;` +
+  `if(!m||typeof m.microF1!='number')throw Error('no metrics');` +
+  `f.writeFileSync('${PROCESSING_ROOT}/evaluation/evaluation.json',JSON.stringify(m))`;
 export const STEP = {
   prepare: 'PrepareData',
   train: 'TrainModel',
@@ -97,8 +116,7 @@ export function codingPipelineDefinition(inputs: CodingPipelineInputs): Record<s
       ProcessingResources: processingResources,
       AppSpecification: {
         ImageUri: inputs.trainImageUri,
-        ContainerEntrypoint: CONTAINER_ENTRYPOINT,
-        ContainerArguments: ['prepare', '--input', '/opt/ml/processing/input', '--train', '/opt/ml/processing/train', '--test', '/opt/ml/processing/test'],
+        ContainerEntrypoint: PREPARE_COMMAND,
       },
       RoleArn: inputs.jobRoleArn,
       ProcessingInputs: [s3Input('notes', get('Parameters.InputDataUri'), '/opt/ml/processing/input')],
@@ -122,18 +140,18 @@ export function codingPipelineDefinition(inputs: CodingPipelineInputs): Record<s
       },
       RoleArn: inputs.jobRoleArn,
       InputDataConfig: [
-        {
-          ChannelName: 'train',
-          ContentType: 'application/jsonlines',
-          DataSource: {
-            S3DataSource: {
-              S3DataType: 'S3Prefix',
-              S3Uri: get(processingOutputUri(STEP.prepare, 'train')),
-              S3DataDistributionType: 'FullyReplicated',
-            },
+        { ChannelName: 'train', output: 'train' },
+        { ChannelName: 'validation', output: 'test' },
+      ].map(({ ChannelName, output }) => ({
+        ChannelName,
+        DataSource: {
+          S3DataSource: {
+            S3DataType: 'S3Prefix',
+            S3Uri: get(processingOutputUri(STEP.prepare, output)),
+            S3DataDistributionType: 'FullyReplicated',
           },
         },
-      ],
+      })),
       OutputDataConfig: { S3OutputPath: executionUri('model'), KmsKeyId: inputs.kmsKeyArn },
       ResourceConfig: {
         InstanceCount: 1,
@@ -155,14 +173,11 @@ export function codingPipelineDefinition(inputs: CodingPipelineInputs): Record<s
       ProcessingResources: processingResources,
       AppSpecification: {
         ImageUri: inputs.trainImageUri,
-        ContainerEntrypoint: CONTAINER_ENTRYPOINT,
-        ContainerArguments: ['evaluate', '--model', '/opt/ml/processing/model', '--test', '/opt/ml/processing/test', '--output', '/opt/ml/processing/evaluation'],
+        ContainerEntrypoint: EVALUATE_COMMAND,
+        ContainerArguments: [EVALUATE_SCRIPT],
       },
       RoleArn: inputs.jobRoleArn,
-      ProcessingInputs: [
-        s3Input('model', get(`Steps.${STEP.train}.ModelArtifacts.S3ModelArtifacts`), '/opt/ml/processing/model'),
-        s3Input('test', get(processingOutputUri(STEP.prepare, 'test')), '/opt/ml/processing/test'),
-      ],
+      ProcessingInputs: [s3Input('model', get(`Steps.${STEP.train}.ModelArtifacts.S3ModelArtifacts`), '/opt/ml/processing/model')],
       ProcessingOutputConfig: {
         KmsKeyId: inputs.kmsKeyArn,
         Outputs: [s3Output('evaluation', '/opt/ml/processing/evaluation')],

@@ -1,5 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codingPipelineDefinition, STEP, type CodingPipelineInputs } from './codingPipeline.js';
+import {
+  codingPipelineDefinition,
+  EVALUATE_COMMAND,
+  EVALUATE_SCRATCH,
+  EVALUATE_SCRIPT,
+  PREPARE_COMMAND,
+  PROCESSING_ROOT,
+  STEP,
+  type CodingPipelineInputs,
+} from './codingPipeline.js';
 import { collectSteps, lintPipelineDefinition, type Json } from './pipelineLint.js';
 
 const inputs: CodingPipelineInputs = {
@@ -94,5 +107,39 @@ describe('pipeline definition lint', () => {
       args(steps[STEP.register]).ModelPackageGroupName = 'atrium_coding';
     });
     expect(lintPipelineDefinition(def).join('\n')).toMatch(/model package group atrium_coding does not match/);
+  });
+});
+
+describe('processing commands', () => {
+  it('flags entrypoint items longer than SageMaker allows', () => {
+    const def = mutated((steps) => {
+      (args(steps[STEP.evaluate]).AppSpecification as Obj).ContainerArguments = ['x'.repeat(257)];
+    });
+    expect(lintPipelineDefinition(def).join('\n')).toMatch(/EvaluateModel: ContainerArguments item of 257 characters/);
+  });
+
+  it('prepare copies the export splits and evaluate writes the model card metrics (run with temporary paths)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'atrium-processing-'));
+    const scratch = join(root, 'scratch');
+    const local = (text: string) => text.replaceAll(PROCESSING_ROOT, root).replaceAll(EVALUATE_SCRATCH, scratch);
+    for (const dir of ['input/train/text_files', 'input/dev/text_files', 'train', 'test', 'model', 'evaluation', 'card']) mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, 'input/train/text_files/a.txt'), 'note a');
+    writeFileSync(join(root, 'input/dev/text_files/b.txt'), 'note b');
+    const [prepareShell, ...prepareArgs] = PREPARE_COMMAND.map(local);
+    execFileSync(prepareShell!, prepareArgs);
+    expect(readFileSync(join(root, 'train/text_files/a.txt'), 'utf8')).toBe('note a');
+    expect(readFileSync(join(root, 'test/text_files/b.txt'), 'utf8')).toBe('note b');
+
+    const metrics = { map: 0.42, microP: 0.6, microR: 0.5, microF1: 0.5455, macroF1: 0.3 };
+    writeFileSync(join(root, 'card/MODEL_CARD.json'), JSON.stringify({ checksum: 'x', metrics: { split: 'validation channel', diagnoses: metrics } }));
+    writeFileSync(join(root, 'card/atrium-model.json.gz'), '');
+    execFileSync('tar', ['-czf', join(root, 'model/model.tar.gz'), '-C', join(root, 'card'), '.']);
+    const [evaluateShell, ...evaluateArgs] = [...EVALUATE_COMMAND, EVALUATE_SCRIPT].map(local);
+    execFileSync(evaluateShell!, evaluateArgs);
+    expect(JSON.parse(readFileSync(join(root, 'evaluation/evaluation.json'), 'utf8'))).toEqual(metrics);
+
+    writeFileSync(join(root, 'card/MODEL_CARD.json'), JSON.stringify({ checksum: 'x' }));
+    execFileSync('tar', ['-czf', join(root, 'model/model.tar.gz'), '-C', join(root, 'card'), '.']);
+    expect(() => execFileSync(evaluateShell!, evaluateArgs, { stdio: 'pipe' })).toThrow(/no metrics/);
   });
 });

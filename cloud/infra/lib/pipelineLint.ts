@@ -7,7 +7,7 @@
  * an execution variable, or an existing other step and a property that step type has (processing outputs
  * and property files by their declared names, training metrics by their definitions); no reference cycles;
  * every `Std:JsonGet` reads a property file its step declares on one of its outputs; registered models take
- * their artifacts from a training step.
+ * their artifacts from a training step; processing commands fit SageMaker's limits.
  */
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -216,6 +216,16 @@ export function lintPipelineDefinition(definition: JsonObject): string[] {
     if (step.type === 'Condition') {
       if (asArray(args.Conditions).length === 0) problems.push(`${step.name}: no conditions`);
       if (asArray(args.IfSteps).length + asArray(args.ElseSteps).length === 0) problems.push(`${step.name}: no branch steps`);
+    }
+    if (step.type === 'Processing') {
+      const app = isObject(args.AppSpecification) ? args.AppSpecification : {};
+      for (const key of ['ContainerEntrypoint', 'ContainerArguments']) {
+        const items = asArray(app[key]);
+        if (items.length > 100) problems.push(`${step.name}: ${key} has more than 100 items`);
+        for (const item of items) {
+          if (typeof item !== 'string' || item.length === 0 || item.length > 256) problems.push(`${step.name}: ${key} item of ${typeof item === 'string' ? item.length : 'non-string'} characters (SageMaker allows 1-256)`);
+        }
+      }
     }
     if (step.type === 'Fail' && args.ErrorMessage === undefined) problems.push(`${step.name}: Fail step without ErrorMessage`);
   }
