@@ -90,6 +90,15 @@ describe('MS-DRG grouper (cases from the v41.1 tables)', () => {
     expect(grouper.group(enc('J18.9', [], ['0BJ08Z'])).problems).toEqual([expect.objectContaining({ kind: 'unknown-procedure' })]);
   });
 
+  it('codes listed in Appendix B by a 7th-character prefix group (S72.001A hip fracture -> MDC 08, 535-536)', () => {
+    const r = grouper.group(enc('S72.001A'));
+    expect(r.mdc?.code).toBe('08');
+    expect(r.drg?.drg).toBe('536');
+    expect(r.family.map((f) => f.drg)).toEqual(['535', '536']);
+    // External-cause codes are not principal diagnoses.
+    expect(grouper.group(enc('V00.01XA')).status).toBe('ungroupable');
+  });
+
   it('AMI splits by discharge status; sex picks MDC 12/13', () => {
     expect(grouper.group({ ...enc('I21.4'), dischargeStatus: 'alive' }).drg?.drg).toBe('282');
     expect(grouper.group({ ...enc('I21.4'), dischargeStatus: 'expired' }).drg?.drg).toBe('285');

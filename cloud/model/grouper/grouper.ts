@@ -76,16 +76,16 @@ export interface GroupResult {
   readonly mdc: { readonly code: string; readonly description: string | null } | null;
   readonly tier: Tier | null;
   /** The DRG family the principal diagnosis selects, with the tier each DRG stands for. */
-  readonly family: readonly (DrgRef & { readonly tiers: readonly Tier[] })[];
+  readonly family: (DrgRef & { readonly tiers: Tier[] })[];
   /** The principal diagnosis drives MDC and family; `severity` lists the secondary codes that set the tier. */
-  readonly drivers: { readonly principal: string | null; readonly severity: readonly string[] };
-  readonly secondaries: readonly SecondaryAssessment[];
-  readonly whatIf: readonly WhatIf[];
-  readonly problems: readonly GroupProblem[];
+  readonly drivers: { readonly principal: string | null; readonly severity: string[] };
+  readonly secondaries: SecondaryAssessment[];
+  readonly whatIf: WhatIf[];
+  readonly problems: GroupProblem[];
   /** Approximations and logic not applied, in words a coder can read. */
-  readonly notes: readonly string[];
+  readonly notes: string[];
   /** Surgical DRG groups of the MDC in hierarchy order (Appendix D), for the "O.R. procedure" question. */
-  readonly surgicalGroups: readonly SurgicalGroup[];
+  readonly surgicalGroups: SurgicalGroup[];
   /** Only when an administrator has loaded a weights table that lists this DRG. */
   readonly weight: DrgWeight | null;
 }
@@ -218,11 +218,11 @@ export class MsDrgGrouper {
     tier: Tier | null,
     family: GroupResult['family'],
     principal: string | null,
-    severity: readonly string[],
-    secondaries: readonly SecondaryAssessment[],
-    whatIf: readonly WhatIf[],
-    problems: readonly GroupProblem[],
-    notes: readonly string[],
+    severity: string[],
+    secondaries: SecondaryAssessment[],
+    whatIf: WhatIf[],
+    problems: GroupProblem[],
+    notes: string[],
     input: CodedEncounter,
   ): GroupResult {
     const info = drg ? this.tables.drg(drg.drg) : undefined;

@@ -124,9 +124,18 @@ export class MsDrgTables {
     return this.drgByNumber.get(drg);
   }
 
-  /** Appendix B rows for a principal diagnosis (empty when the code is not a valid principal dx there). */
+  /**
+   * Appendix B rows for a principal diagnosis (empty when the code is not a valid principal dx there).
+   * The shipped Appendix B lists many codes by a prefix that stands for all their 7th-character
+   * extensions ("T38.6X"), so the longest listed prefix of the code answers.
+   */
   dxCandidates(code: string): readonly DxCandidate[] {
-    return this.dxByCode.get(undot(code)) ?? [];
+    const c = undot(code);
+    for (let n = c.length; n >= 3; n--) {
+      const rows = this.dxByCode.get(c.slice(0, n));
+      if (rows) return rows;
+    }
+    return [];
   }
 
   ccLevel(code: string): CcInfo | undefined {
