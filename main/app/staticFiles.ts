@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
 const MIME: Record<string, string> = {
@@ -44,18 +44,25 @@ export interface StaticFile {
   contentType: string;
 }
 
-/** Reads a bundle file; unknown paths without an extension fall back to index.html (client routes). */
+/**
+ * Reads a file of the renderer bundle, for the custom scheme and the host alike. Besides the
+ * resolver's checks, the file's real location (after symbolic links) must be inside the bundle, so a
+ * link planted in the install folder cannot serve a file from elsewhere on the machine. Unknown paths
+ * without an extension fall back to index.html (client routes).
+ */
 export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile | null> {
   const full = resolveInside(root, urlPath);
   if (!full) return null;
   try {
-    return { body: await readFile(full), contentType: mimeTypeFor(full) };
+    const [real, realRoot] = await Promise.all([realpath(full), realpath(root)]);
+    if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) return null;
+    return { body: await readFile(real), contentType: mimeTypeFor(real) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if ((code === 'ENOENT' || code === 'EISDIR') && extname(full) === '') {
+    if ((code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') && extname(full) === '') {
       return { body: await readFile(join(root, 'index.html')), contentType: MIME['.html'] as string };
     }
-    if (code === 'ENOENT' || code === 'EISDIR') return null;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { protocol } from 'electron';
 import { Readable } from 'node:stream';
-import { readPackagedFile } from '../security/packagedFiles.js';
+import { readStaticFile } from '../app/staticFiles.js';
 import { BINARY_PREFIX, httpStatusFor } from '../binary/binaryRoutes.js';
 import { CallError } from '../ipc/callError.js';
 import type { Services } from '../services.js';
@@ -39,7 +39,7 @@ export function serveAppScheme(services: Services, rendererDir: string): void {
       }
     }
     // Only files of the packaged bundle: no traversal, no symbolic links out of it.
-    const file = await readPackagedFile(rendererDir, url.pathname);
+    const file = await readStaticFile(rendererDir, url.pathname);
     if (!file) return text(404, 'Not found');
     return new Response(file.body as unknown as ResponseBody, { headers: { ...appResponseHeaders(), 'Content-Type': file.contentType } });
   });
