@@ -7,7 +7,15 @@ import { ConfigError, configFromContext, containerPaths, parseConfig, resourceNa
 describe('deployment parameters', () => {
   it('has offline defaults', () => {
     const config = configFromContext(() => undefined, {});
-    expect(config).toMatchObject({ region: 'us-east-1', prefix: 'atrium', deployEndpoint: true, endpointMinInstances: 1, endpointMaxInstances: 4, logRetentionDays: 2557 });
+    expect(config).toMatchObject({ region: 'us-east-1', prefix: 'atrium', deployEndpoint: false, endpointMinInstances: 1, endpointMaxInstances: 4, logRetentionDays: 2557 });
+  });
+
+  it('deploys the endpoint when there is an initial model, and only then', () => {
+    const url = 's3://bucket/coding/initial/model.tar.gz';
+    expect(parseConfig({ initialModelDataUrl: url }).deployEndpoint).toBe(true);
+    expect(parseConfig({ initialModelDataUrl: url, deployEndpoint: 'false' }).deployEndpoint).toBe(false);
+    expect(() => parseConfig({ deployEndpoint: true })).toThrow(/deployEndpoint needs initialModelDataUrl/);
+    expect(() => parseConfig({ initialModelDataUrl: 's3://bucket/model.zip' })).toThrow(/atrium:initialModelDataUrl/);
   });
 
   it('reads -c atrium:<key>=<value> strings and falls back to the CLI region', () => {

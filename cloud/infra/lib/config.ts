@@ -24,8 +24,7 @@ const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
 const numberish = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
 const booleanish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
-export const ConfigSchema = z
-  .object({
+const ConfigFields = z.object({
     region: z.string().regex(REGION, 'an AWS region such as us-east-1').default('us-east-1'),
     /** Prefix of every physical name; the desktop policy carries the resulting names. */
     prefix: z
@@ -38,10 +37,13 @@ export const ConfigSchema = z
     containerContext: z.string().min(1).default('..'),
     serveDockerfile: z.string().min(1).default('cloud/serve/Dockerfile'),
     trainDockerfile: z.string().min(1).default('cloud/train/Dockerfile'),
-    /** Whether to create the real-time endpoint (turn off to deploy the pipeline first). */
-    deployEndpoint: booleanish.default(true),
-    /** Model artifact the first endpoint serves; without one the serving container uses its built-in model. */
+    /**
+     * Model artifact (model.tar.gz with atrium-model.json.gz) the endpoint starts with: the serve container
+     * loads its model from /opt/ml/model, so the endpoint needs one.
+     */
     initialModelDataUrl: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.tar\.gz$/).optional(),
+    /** Whether to create the real-time endpoint; default: when an initial model is given. */
+    deployEndpoint: booleanish.optional(),
     endpointInstanceType: z.string().regex(INSTANCE_TYPE).default('ml.m5.large'),
     endpointMinInstances: numberish.pipe(z.number().int().min(1).max(10)).default(1),
     endpointMaxInstances: numberish.pipe(z.number().int().min(1).max(20)).default(4),
@@ -55,11 +57,16 @@ export const ConfigSchema = z
     logRetentionDays: numberish
       .pipe(z.number().int().refine((d) => LOG_RETENTION_DAYS.includes(d), `one of ${LOG_RETENTION_DAYS.join(', ')}`))
       .default(2557),
-  })
+});
+export const ConfigSchema = ConfigFields
   .refine((c) => c.endpointMaxInstances >= c.endpointMinInstances, {
     message: 'endpointMaxInstances must be >= endpointMinInstances',
-  });
-export type AtriumConfig = z.infer<typeof ConfigSchema>;
+  })
+  .refine((c) => c.deployEndpoint !== true || c.initialModelDataUrl !== undefined, {
+    message: 'deployEndpoint needs initialModelDataUrl: the serve container loads its model from /opt/ml/model',
+  })
+  .transform((c) => ({ ...c, deployEndpoint: c.deployEndpoint ?? c.initialModelDataUrl !== undefined }));
+export type AtriumConfig = z.output<typeof ConfigSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -71,7 +78,7 @@ export function configFromContext(
   env: NodeJS.ProcessEnv = process.env,
 ): AtriumConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(ConfigSchema.shape)) {
+  for (const key of Object.keys(ConfigFields.shape)) {
     const value = tryGetContext(`atrium:${key}`);
     if (value !== undefined) raw[key] = value;
   }

@@ -26,8 +26,10 @@ type Obj = Record<string, Json>;
 type Statement = { Effect: string; Action: string[]; Resource: Json[]; Principal?: Json; Condition?: Json };
 
 let s: Synthesized;
+/** The endpoint starts from this artifact (the serve container needs a model in /opt/ml/model). */
+const INITIAL_MODEL = 's3://atrium-example-artifacts/coding/initial/model.tar.gz';
 beforeAll(() => {
-  s = synthesize();
+  s = synthesize({ initialModelDataUrl: INITIAL_MODEL });
 });
 
 const list = (value: Json | undefined): Json[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -248,6 +250,7 @@ describe('network', () => {
   it('runs every model in the VPC with network isolation', () => {
     const models = allResources(s.templates, 'AWS::SageMaker::Model');
     expect(models.length).toBe(1);
+    expect(obj(models[0]![1].PrimaryContainer).ModelDataUrl).toBe(INITIAL_MODEL);
     for (const [where, p] of models) {
       expect(p.EnableNetworkIsolation, where).toBe(true);
       expect(list(obj(p.VpcConfig).Subnets).length, where).toBe(2);
