@@ -60,8 +60,8 @@ export const COMMANDS: readonly CliCommand[] = [
   },
   {
     path: ['store', 'stats'],
-    usage: 'atrium store stats [--json]',
-    summary: 'Sizes, row counts, schema version and unsent work of the local store (read-only)',
+    usage: 'atrium store stats [--json] [--check]',
+    summary: 'Sizes, row counts, schema version and unsent work of the local store (read-only); --check reads every page',
     load: () => import('./commands/storeStats.js'),
   },
   {

@@ -57,9 +57,9 @@ describe('atrium store and demo commands', () => {
     const item = w.claimNext('cli-test')!;
     w.saveDraft(item.id, 'cli-test', { codes: [{ code: 'R50.9', system: 'ICD-10-CM', decision: 'accepted', principal: true }] });
     // While the app holds the store, the read-only commands still work.
-    const stats = await atrium('store', 'stats', '--json');
+    const stats = await atrium('store', 'stats', '--json', '--check');
     expect(stats.code).toBe(0);
-    expect(JSON.parse(stats.out)).toMatchObject({ encrypted: true, tables: { encounters: 12, coding_drafts: 1, outbox: 1 }, unsentMutations: 1 });
+    expect(JSON.parse(stats.out)).toMatchObject({ encrypted: true, integrity: [], tables: { encounters: 12, coding_drafts: 1, outbox: 1 }, unsentMutations: 1 });
     expect(await atrium('store', 'verify-audit')).toMatchObject({ code: 0, out: expect.stringMatching(/intact: 1 rows/) });
     const rescue = join(home, 'rescue');
     expect((await atrium('store', 'export', rescue)).code).toBe(0);
