@@ -44,17 +44,22 @@ export function serializeArtifact(a: Artifact): string {
   return JSON.stringify({ format: a.format, formatVersion: a.formatVersion, version: a.version, checksum: a.checksum, card: a.card, model: a.model });
 }
 
-const nums = z.array(z.number());
+// Large numeric and string arrays are checked with a plain loop: zod's per-element parse would make
+// loading the shipped model several times slower.
+const nums = z.custom<number[]>((v) => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)), 'expected an array of finite numbers');
+const strs = z.custom<string[]>((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'expected an array of strings');
 const ModelStateSchema = z.object({
   hyperparameters: z.object({ k: z.number().int().positive(), power: z.number(), folds: z.number().int(), minCoverage: z.number(), topN: z.number().int().positive() }),
-  vectorizer: z.object({ terms: z.array(z.string()), idf: nums }),
+  vectorizer: z.object({ terms: strs, idf: nums }),
   docs: z.array(z.object({ idx: nums, val: nums, dx: nums, px: nums })),
-  dxCodes: z.array(z.string()),
-  pxCodes: z.array(z.string()),
+  dxCodes: strs,
+  pxCodes: strs,
   dxFreq: nums,
-  dxTerms: z.array(z.array(z.string())),
-  matcher: z.object({ codes: z.array(z.string()), vocab: z.array(z.string()), weights: nums, terms: nums, offsets: nums }),
-  stacker: z.object({ weights: nums.length(FEATURE_NAMES.length + 1), mean: nums.length(FEATURE_NAMES.length), std: nums.length(FEATURE_NAMES.length) }),
+  dxTerms: z.array(strs),
+  matcher: z.object({ codes: strs, vocab: strs, weights: nums, terms: nums, offsets: nums }),
+  stacker: z.object({ weights: z.array(z.number()).length(FEATURE_NAMES.length + 1), mean: z.array(z.number()).length(FEATURE_NAMES.length), std: z.array(z.number()).length(FEATURE_NAMES.length) }),
+  assoc: z.object({ terms: nums, offsets: nums, codes: nums, counts: nums }),
+  termDf: nums,
   thresholds: z.record(z.string(), z.number()),
   display: z.record(z.string(), z.string()),
 });
@@ -71,8 +76,8 @@ export class ArtifactError extends Error {
   override readonly name = 'ArtifactError';
 }
 
-/** Parses and verifies an artifact (format, shape, checksum). */
-export function parseArtifact(text: string): Artifact {
+/** Parses and verifies an artifact (format, shape, checksum); Node passes its native SHA-256 for speed. */
+export function parseArtifact(text: string, options: { sha256?: (text: string) => string } = {}): Artifact {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -83,7 +88,12 @@ export function parseArtifact(text: string): Artifact {
   if (!header.success) throw new ArtifactError(`not an Atrium model artifact: ${header.error.issues[0]?.message ?? 'invalid'}`);
   const model = ModelStateSchema.safeParse(header.data.model);
   if (!model.success) throw new ArtifactError(`model artifact is malformed at ${model.error.issues[0]?.path.join('.') ?? '?'}`);
-  const sum = sha256Hex(JSON.stringify(header.data.model));
+  const hash = options.sha256 ?? sha256Hex;
+  // The model section as written (serializeArtifact puts it last), so loading need not re-serialise it;
+  // an artifact rewritten with other whitespace is checked by re-serialising instead.
+  const at = text.indexOf(',"model":');
+  const written = at >= 0 ? text.trimEnd().slice(at + 9, -1) : '';
+  const sum = written !== '' && hash(written) === header.data.checksum ? header.data.checksum : hash(JSON.stringify(header.data.model));
   if (sum !== header.data.checksum) throw new ArtifactError('model artifact checksum mismatch (corrupted or edited)');
   return { ...header.data, card: header.data.card as unknown as ModelCard, model: header.data.model as ModelState } as Artifact;
 }

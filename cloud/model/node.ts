@@ -2,6 +2,7 @@
  * File I/O for the model library (Node only): reading a CodiEsp-style corpus folder, reading and
  * writing artifacts. The rest of cloud/model is plain TypeScript.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -51,7 +52,7 @@ export function writeArtifact(path: string, artifact: Artifact): void {
 export function readArtifact(path: string): Artifact {
   const raw = readFileSync(path);
   const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-  return parseArtifact(text);
+  return parseArtifact(text, { sha256: (t) => createHash('sha256').update(t, 'utf8').digest('hex') });
 }
 
 /**
