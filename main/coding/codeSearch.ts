@@ -106,6 +106,7 @@ export class CodeSearchIndex {
   private readonly postings: Int32Array[] = [];
   private readonly trigramWords = new Map<string, number[]>();
   private readonly docWords: Uint8Array;
+  private readonly billable: Uint8Array;
   /** First description word of each entry (ranking: "Pneumonia, unspecified organism" for "pneumonia"). */
   private readonly firstWord: Int32Array;
   private readonly fuzzyCache = new Map<string, Expansion[]>();
@@ -123,6 +124,7 @@ export class CodeSearchIndex {
     this.sortedCodes = order.map((i) => codes[i] as string);
 
     this.docWords = new Uint8Array(n);
+    this.billable = Uint8Array.from(this.entries, (e) => (e.billable ? 1 : 0));
     this.firstWord = new Int32Array(n).fill(-1);
     const lists: number[][] = [];
     this.entries.forEach((e, doc) => {
@@ -302,20 +304,21 @@ export class CodeSearchIndex {
       }
       return v;
     };
-    const rank = (doc: number): number => {
-      const coverage = need / Math.max(need, this.docWords[doc] as number);
-      return (this.score[doc] as number) / need + coverage * 0.5 + ((this.entries[doc] as CodeEntry).billable ? 0.25 : 0) + (leads(doc) ? 0.3 : 0);
-    };
-    // Top-k by insertion into a small sorted list: no sort of every match.
+    // Top-k by insertion into a small sorted list: no sort of every match, no allocation per match.
     const top: { doc: number; s: number }[] = [];
-    const better = (a: { doc: number; s: number }, b: { doc: number; s: number }) => a.s > b.s || (a.s === b.s && a.doc < b.doc);
-    for (const doc of matched) {
-      const item = { doc, s: rank(doc) };
-      if (top.length === max && !better(item, top[max - 1] as { doc: number; s: number })) continue;
+    let floor = -Infinity;
+    for (let m = 0; m < matched.length; m++) {
+      const doc = matched[m] as number;
+      const words = this.docWords[doc] as number;
+      const s =
+        (this.score[doc] as number) / need + (need / (words > need ? words : need)) * 0.5 + (this.billable[doc] === 1 ? 0.25 : 0) + (leads(doc) ? 0.3 : 0);
+      // Matches come in code order, so a tie never beats what is already listed.
+      if (top.length === max && s <= floor) continue;
       let i = top.length;
-      while (i > 0 && better(item, top[i - 1] as { doc: number; s: number })) i--;
-      top.splice(i, 0, item);
+      while (i > 0 && s > (top[i - 1] as { s: number }).s) i--;
+      top.splice(i, 0, { doc, s });
       if (top.length > max) top.pop();
+      if (top.length === max) floor = (top[max - 1] as { s: number }).s;
     }
     const hits = top.map(({ doc, s }) => {
       const e = this.entries[doc] as CodeEntry;
