@@ -48,6 +48,7 @@ export function warehouseConformance(name: string, setup: () => Promise<Conforma
         { encounterId: 'E-open', mrn: 'M2' },
         { encounterId: 'E-void', mrn: 'M3', assignedTo: 'alice' },
         { encounterId: 'E-race', mrn: 'M4' },
+        { encounterId: 'E-free', mrn: 'M5' },
       ]);
       await target.admin.upsertNotes([{ noteId: 'N1', encounterId: 'E-assigned', kind: 'discharge_summary', text: 'Hypertension. '.repeat(50) }]);
       await target.admin.voidEncounter('E-void');
@@ -104,6 +105,15 @@ export function warehouseConformance(name: string, setup: () => Promise<Conforma
       const { changes } = await pullAll(a);
       const last = changes.filter((c) => c.entity === 'encounter' && c.entityId === 'E-race').at(-1);
       expect(last?.entity === 'encounter' && last.record.assignedTo).toBe(winner);
+    });
+
+    it('accepts a submission that rides behind its own claim in the same batch', async () => {
+      const claim = mutation('claim', 'dave', 'E-free');
+      const submit = mutation('submit_codes', 'dave', 'E-free');
+      const result = await a.push([claim, submit]);
+      expect(result.outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted']);
+      const late = await b.push([mutation('submit_codes', 'erin', 'E-free')]);
+      expect(late.outcomes[0]).toMatchObject({ status: 'rejected', reason: 'not_assigned' });
     });
 
     it('rejects work on voided and unknown encounters, and payloads that are not JSON', async () => {
