@@ -7,6 +7,7 @@ import { autoUpdater } from 'electron-updater';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { restorableState, type WindowState } from '../app/windowGeometry.js';
+import { ensureDemoData } from '../demo/firstRun.js';
 import { createHandlerRegistry, connectServiceEvents } from '../handlers.js';
 import { createFileLogger } from '../log/logger.js';
 import { FileKeySealer } from '../security/secretSealer.js';
@@ -132,6 +133,8 @@ if (!app.requestSingleInstanceLock()) {
     const stopEvents = connectServiceEvents(services);
     const stopIpc = bridgeIpc(services, registry, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     createWindow();
+    // First run on the embedded demo: seeded in the background; the worklist refreshes when it lands.
+    ensureDemoData(services).catch((error: unknown) => log.error('demo.seed_failed', { error: error as Error }));
     // First check shortly after start, off the critical path of the first paint.
     setTimeout(() => services.updates?.status(), 10_000).unref();
     app.on('activate', () => {

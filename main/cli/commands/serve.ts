@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SOURCE_ROOT } from '../../app/paths.js';
+import { ensureDemoData } from '../../demo/firstRun.js';
 import { createHandlerRegistry } from '../../handlers.js';
 import { nodeEnvironment } from '../../host/hostEnvironment.js';
 import { startHost } from '../../host/hostServer.js';
@@ -27,6 +28,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const host = await startHost({ services, registry: createHandlerRegistry(services), rendererDir, port });
   io.stdout.write(`Atrium is running at ${host.launchUrl}\n`);
   io.stderr.write('Open that URL in a browser on this machine (it carries a one-launch access token). Ctrl+C stops.\n');
+  // First run: the embedded demo, with the model's suggestions; the worklist fills in as it lands.
+  ensureDemoData(services, (done, total) => io.stderr.write(`Preparing the demo: suggestions for ${done} of ${total} notes\r${done === total ? '\n' : ''}`)).then(
+    (seeded) => seeded > 0 && io.stderr.write(`Demo ready: ${seeded} synthetic encounters (CodiEsp case reports, CC BY 4.0).\n`),
+    (error: unknown) => io.stderr.write(`The demo could not be prepared: ${(error as Error).message}\n`),
+  );
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
