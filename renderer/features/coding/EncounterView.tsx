@@ -64,7 +64,11 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
     });
   };
 
-  const suggestions = useMemo(() => detail?.suggestions ?? [], [detail]);
+  // Diagnoses first, then procedures, each by score: the two lists a coder reviews.
+  const suggestions = useMemo(
+    () => [...(detail?.suggestions ?? [])].sort((a, b) => (a.system === b.system ? b.score - a.score : a.system === 'ICD-10-CM' ? -1 : 1)),
+    [detail],
+  );
   const current: Suggestion | undefined = suggestions[active];
   const note = detail?.notes.find((n) => n.id === noteId) ?? detail?.notes[0];
   const spans = current ? current.evidence.filter((e) => e.noteId === note?.id) : [];
@@ -170,8 +174,9 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
           <ul className="suggestions" role="listbox" aria-label="Suggested codes">
             {suggestions.map((s, i) => {
               const d = decisionFor(draft, s.code);
+              const heading = i === 0 || suggestions[i - 1]?.system !== s.system;
               return (
-                <li key={`${s.system}:${s.code}`} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onClick={() => setActive(i)}>
+                <li key={`${s.system}:${s.code}`} role="option" data-group={heading ? (s.system === 'ICD-10-CM' ? 'Diagnoses' : 'Procedures') : undefined} aria-selected={i === active} className={i === active ? 'active' : ''} onClick={() => setActive(i)}>
                   <span className="mono code">{s.code}</span>
                   <span className="confidence" title={`Confidence ${Math.round(s.score * 100)}%`}>
                     <span className="bar" style={{ width: `${Math.round(s.score * 100)}%` }} />
