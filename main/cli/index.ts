@@ -14,8 +14,8 @@ function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | 
 }
 
 export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
-  const rows = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+  // Usage lines vary from a few words to a paragraph: each command gets its own two lines.
+  const rows = COMMANDS.map((c) => `  ${c.usage.split('   (')[0]}\n      ${c.summary}`);
   return ['Atrium: review station for hospital coders and radiologists', '', 'Usage:', ...rows, '', 'Run `atrium <command> --help` for a command\'s options.', ''].join('\n');
 }
 
