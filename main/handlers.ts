@@ -1,4 +1,3 @@
-// NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import { platform } from 'node:os';
 import type { UpdateStatus } from '../preload/contract.js';
 import { registerCodingHandlers } from './coding/codingHandlers.js';

@@ -1,4 +1,3 @@
-// NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import { join } from 'node:path';
 import { AwsClientFactory, type AwsRequestHandler } from './aws/awsClientFactory.js';
 import type { CodeSuggester } from './inference/codeSuggester.js';

@@ -1,4 +1,3 @@
-// NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 /**
  * The contract between the renderer and main: every method and event the renderer may use, with zod
  * schemas for input and output. Main validates every input against it before a handler runs; preload

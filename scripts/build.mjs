@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the renderer (Vite, code-split), the Electron main bundle and the single-file preload (esbuild).
 import { build as esbuild } from 'esbuild';
+import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -27,6 +28,20 @@ export async function buildElectron() {
     banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
+  // The embedded model's worker thread: its bootstrap beside the main bundle (where
+  // `new URL('./scoringWorker.mjs', import.meta.url)` points), and its implementation compiled, so the
+  // app never needs tsx.
+  await esbuild({
+    entryPoints: [join(root, 'cloud/serve/scoringWorkerImpl.ts')],
+    outfile: join(root, 'out/main/electron/scoringWorkerImpl.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  copyFileSync(join(root, 'cloud/serve/scoringWorker.mjs'), join(root, 'out/main/electron/scoringWorker.mjs'));
   // A sandboxed preload cannot require siblings: everything but electron goes into one file, and
   // the contract's names are inlined so zod stays out of it.
   const contract = await tsImport('../preload/contract.ts', import.meta.url);

@@ -1,11 +1,12 @@
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SOURCE_ROOT } from '../main/app/paths.js';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
+import { tempDir } from './support/tempDir.js';
 
 const builderYml = readFileSync(join(SOURCE_ROOT, 'electron-builder.yml'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(SOURCE_ROOT, 'package.json'), 'utf8')) as {
@@ -70,4 +71,21 @@ describe('administrator guide', () => {
     const guide = readFileSync(join(SOURCE_ROOT, 'docs', 'ADMIN.md'), 'utf8');
     expect(SETTING_KEYS.filter((key) => !guide.includes(`\`${key}\``))).toEqual([]);
   });
+});
+
+describe('the Electron main bundle', () => {
+  it('runs the embedded model in its worker thread from the build output, without tsx', async () => {
+    const { buildElectron } = await import('../scripts/build.mjs');
+    await buildElectron();
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      const w = new Worker(new URL('./out/main/electron/scoringWorker.mjs', 'file://${SOURCE_ROOT}/'), { workerData: { artifactPath: ${JSON.stringify(join(SOURCE_ROOT, 'resources', 'model', 'atrium-model.json.gz'))} } });
+      w.on('message', (m) => { console.log(JSON.stringify(m)); w.terminate(); });
+      w.on('error', (e) => { console.log(JSON.stringify({ type: 'error', error: e.message })); });
+    `;
+    const file = join(tempDir('atrium-worker-'), 'probe.mjs');
+    writeFileSync(file, script);
+    const result = spawnSync(process.execPath, [file], { cwd: SOURCE_ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+    expect(JSON.parse(result.stdout.trim().split('\n')[0] ?? '{}')).toMatchObject({ type: 'ready' });
+  }, 90_000);
 });

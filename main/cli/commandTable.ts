@@ -1,4 +1,3 @@
-// NOTE for engineers working concurrently: read /work/main/AGENTS.md first (shared-file rules, git lock, 04:15 UTC deadline).
 import type { CliCommand } from './cliCommand.js';
 
 /** Every `atrium` subcommand. Later capabilities add their rows here. */
