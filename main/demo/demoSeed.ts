@@ -1,17 +1,7 @@
 import type { EncounterRecord, NoteRecord } from '../worklist/worklist.js';
 import type { DemoPack } from './demoPack.js';
+import { prng } from '../app/prng.js';
 
-/** A small seeded PRNG (mulberry32): the same seed always gives the same demo data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FACILITIES = ['Atrium General', 'Northside Medical Center', 'Riverside Community Hospital'];
 const PAYERS = ['Medicare', 'Medicaid', 'Commercial', 'Managed care', 'Self-pay'];
@@ -30,11 +20,19 @@ function pick<T>(rand: () => number, values: readonly T[]): T {
   return values[Math.floor(rand() * values.length)] as T;
 }
 
+const FEMALE = /\b(woman|female|girl|lady|mother|pregnan\w*|primigravida|she)\b/i;
+const MALE = /\b(man|male|boy|gentleman|he)\b/i;
+const NEWBORN = /\b(newborn|neonate|born at term|preterm infant)\b/i;
+
+/** Age and sex as the case report states them (so code edits on demo data are meaningful), else drawn. */
 function ageAndSex(text: string, rand: () => number): { age: number; sex: 'F' | 'M' } {
-  const m = /(\d{1,3})[- ]year[- ]old (man|male|boy|woman|female|girl|patient)/i.exec(text);
-  const age = m ? Math.min(105, Number(m[1])) : 18 + Math.floor(rand() * 70);
-  const word = m?.[2]?.toLowerCase() ?? '';
-  const sex = ['man', 'male', 'boy'].includes(word) ? 'M' : ['woman', 'female', 'girl'].includes(word) ? 'F' : rand() < 0.5 ? 'F' : 'M';
+  const opening = text.slice(0, 400);
+  const years = /(\d{1,3})[- ]years?[- ]old|aged (\d{1,3})/i.exec(opening);
+  const months = /(\d{1,2})[- ]months?[- ]old/i.exec(opening);
+  const age = years ? Math.min(105, Number(years[1] ?? years[2])) : months || NEWBORN.test(opening) ? 0 : 18 + Math.floor(rand() * 70);
+  const female = FEMALE.exec(opening);
+  const male = MALE.exec(opening);
+  const sex = female && (!male || female.index <= male.index) ? 'F' : male ? 'M' : rand() < 0.5 ? 'F' : 'M';
   return { age, sex };
 }
 

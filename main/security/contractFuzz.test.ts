@@ -11,20 +11,11 @@ import { startTestHost, type HostFixture } from '../../test/support/runningHost.
 import type { CallContext } from '../ipc/callContext.js';
 import { HandlerRegistry } from '../ipc/handlerRegistry.js';
 import { createMemoryLogger } from '../log/logger.js';
+import { prng } from '../app/prng.js';
 
 const SEED = 0x5eed_a71;
 const PER_METHOD = 160;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function deep(depth: number): unknown {
   let value: unknown = 'bottom';
@@ -80,7 +71,7 @@ const context: CallContext = { origin: 'fuzz', frameUrl: 'fuzz', principal: { id
 
 describe('contract fuzzing', () => {
   it('every payload the schema rejects is refused before a handler runs; no prototype is polluted', async () => {
-    const rand = mulberry32(SEED);
+    const rand = prng(SEED);
     const generate = makeGenerator(rand);
     const registry = new HandlerRegistry(createMemoryLogger());
     const ran = new Map<MethodName, number>();
@@ -153,7 +144,7 @@ describe('contract fuzzing', () => {
       });
 
     it('answers every malformed call with a well-formed refusal and stays up', async () => {
-      const rand = mulberry32(SEED + 1);
+      const rand = prng(SEED + 1);
       const generate = makeGenerator(rand);
       const codes = new Map<string, number>();
       for (let round = 0; round < 20; round++) {

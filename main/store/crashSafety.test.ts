@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodingDraftSchema } from '../../preload/contract.js';
 import { SOURCE_ROOT } from '../app/paths.js';
 import { tempDir } from '../../test/support/tempDir.js';
-import { prng } from '../demo/demoSeed.js';
+import { prng } from '../app/prng.js';
 import { Worklist } from '../worklist/worklist.js';
 import { openTestStore, sampleEncounters } from './storeTestKit.js';
 
