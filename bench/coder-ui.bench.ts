@@ -85,7 +85,6 @@ try {
     await page.fill('[aria-label="Search codes"]', query.slice(0, -1));
     const t0 = await page.evaluate(() => performance.now());
     await page.type('[aria-label="Search codes"]', query.slice(-1));
-    // The search debounces 60 ms after the last key: that is part of what the coder waits for.
     const t1 = (await page.evaluate(`new Promise((resolve) => {
       const check = () => {
         const list = document.querySelector('#code-search-results');

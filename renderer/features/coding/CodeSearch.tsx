@@ -25,6 +25,7 @@ export function CodeSearch({ onAdd }: { onAdd(code: string, system: Hit['system'
       return;
     }
     const mine = ++latest.current;
+    // Every keystroke searches (main answers in well under a millisecond); answers to older queries are dropped.
     const timer = setTimeout(() => {
       Promise.all([api.call('codes.search', { query: q, system: 'cm', limit: 12 }), api.call('codes.search', { query: q, system: 'pcs', limit: 6 })])
         .then(([cm, pcs]) => {
@@ -36,7 +37,7 @@ export function CodeSearch({ onAdd }: { onAdd(code: string, system: Hit['system'
           setActive(0);
         })
         .catch((error: Error) => mine === latest.current && setNote(error.message));
-    }, 60);
+    }, 0);
     return () => clearTimeout(timer);
   }, [query]);
 
