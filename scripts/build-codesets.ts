@@ -6,30 +6,11 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CODESET_FILES } from '../cloud/model/codesets/node.js';
+import { parseCsv } from './csv.js';
 
 const source = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'codesets'));
 const out = join(import.meta.dirname, '..', 'resources', 'codesets');
 
-/** Minimal RFC 4180 CSV parser (quoted fields, doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
-    else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
-  return rows;
-}
 
 function write(name: string, header: string, lines: string[]): void {
   const body = `${header}\n${lines.join('\n')}\n`;

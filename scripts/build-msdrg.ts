@@ -7,29 +7,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { MSDRG_FILE, type MsDrgData } from '../cloud/model/grouper/tables.js';
+import { parseCsv } from './csv.js';
 
 const source = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'codesets', 'msdrg-v41.1'));
 const out = join(import.meta.dirname, '..', 'resources', 'msdrg');
 
-/** Minimal RFC 4180 CSV parser (quoted fields, doubled quotes); returns rows as header-keyed records. */
+/** A CSV of the CMS tables as header-keyed records. */
 function readCsv(name: string): Record<string, string>[] {
-  const text = readFileSync(join(source, name), 'utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
-    else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  const rows = parseCsv(readFileSync(join(source, name), 'utf8'));
   const [header, ...body] = rows;
   if (!header) throw new Error(`${name}: empty`);
   return body.filter((r) => r.length > 1).map((r) => Object.fromEntries(header.map((h, i) => [h, (r[i] ?? '').trim()])));
