@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sourceResourcesDir } from '../main/app/paths.js';
 import { readDemoPack } from '../main/demo/demoPack.js';
-import { prng } from '../main/demo/demoSeed.js';
+import { prng } from '../main/app/prng.js';
 import { FileKeySealer } from '../main/security/secretSealer.js';
 import { Store } from '../main/store/store.js';
 import { ftsTermFrequencies, naiveClaimAndSubmit, naivePage, naiveSearch } from '../main/worklist/naiveBaseline.js';
