@@ -1,21 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SOURCE_ROOT } from '../app/paths.js';
 import { runCli } from './index.js';
 import { tempDir } from '../../test/support/tempDir.js';
+import { captureIo } from '../../test/support/cliIo.js';
 
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr }, out: () => out, err: () => err };
-}
 
 describe('atrium CLI', () => {
   it('runs from the bin script and prints its commands', () => {
@@ -24,7 +15,7 @@ describe('atrium CLI', () => {
   });
 
   it('answers an unknown command with usage and exit code 2', async () => {
-    const c = capture();
+    const c = captureIo();
     expect(await runCli(['frobnicate'], c.io)).toBe(2);
     expect(c.err()).toContain('unknown command');
   });
@@ -46,7 +37,7 @@ describe('atrium CLI', () => {
   });
 
   it('reports a missing argument as a usage error', async () => {
-    const c = capture();
+    const c = captureIo();
     expect(await runCli(['policy', 'validate'], c.io)).toBe(2);
     expect(c.err()).toContain('Usage: atrium policy validate');
   });

@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 /** What a command gets to talk to the user: stdout for results, stderr for progress and logs. */
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream;
@@ -20,4 +22,17 @@ export interface CliCommand {
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** Parses `<folder> [--json]`, the arguments of the folder commands; anything else is a UsageError. */
+export function folderAndJson(args: string[]): { dir: string; json: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [dir, ...extra] = parsed.positionals;
+  if (!dir || extra.length > 0) throw new UsageError('expected exactly one folder');
+  return { dir, json: parsed.values.json === true };
 }

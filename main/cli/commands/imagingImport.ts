@@ -1,23 +1,15 @@
-import { parseArgs } from 'node:util';
 import { defaultUserDataDir } from '../../app/paths.js';
 import { scanDicomFolder } from '../../imaging/dicomFolder.js';
 import { LocalImageLibrary } from '../../imaging/localLibrary.js';
-import { UsageError, type CliIO } from '../cliCommand.js';
+import { folderAndJson, type CliIO } from '../cliCommand.js';
 
 /** `atrium imaging import <dir>`: scans a DICOM folder and adds it to the local image library. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [dir, ...extra] = parsed.positionals;
-  if (!dir || extra.length > 0) throw new UsageError('expected exactly one folder');
+  const { dir, json } = folderAndJson(args);
   const scan = await scanDicomFolder(dir);
   const library = new LocalImageLibrary(defaultUserDataDir());
   const entry = await library.add(dir, scan);
-  if (parsed.values.json) {
+  if (json) {
     io.stdout.write(`${JSON.stringify({ ...entry, errorDetails: scan.errors })}\n`);
   } else {
     const series = entry.studies.reduce((n, s) => n + s.series.length, 0);

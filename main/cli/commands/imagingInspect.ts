@@ -1,22 +1,14 @@
-import { parseArgs } from 'node:util';
 import { inspectFolder } from '../../imaging/inspect.js';
-import { UsageError, type CliIO } from '../cliCommand.js';
+import { folderAndJson, type CliIO } from '../cliCommand.js';
 
 /**
  * `atrium imaging inspect <dir> [--json]`: studies, series (display order, geometry, warnings) and a
  * CRC-32 per frame over the stored pixel data. Reads files only: no store, no keyring.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [dir, ...extra] = parsed.positionals;
-  if (!dir || extra.length > 0) throw new UsageError('expected exactly one folder');
+  const { dir, json } = folderAndJson(args);
   const report = await inspectFolder(dir);
-  if (parsed.values.json) {
+  if (json) {
     io.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
     for (const study of report.studies) {

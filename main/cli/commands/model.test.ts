@@ -1,20 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { TINY_DESCRIPTIONS, TINY_DOCS } from '../../../cloud/model/testFixtures.js';
 import { tempDir } from '../../../test/support/tempDir.js';
 import { runCli } from '../index.js';
+import { captureIo } from '../../../test/support/cliIo.js';
 
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr }, out: () => out, err: () => err };
-}
 
 describe('atrium model train / predict / eval', () => {
   it('trains a tiny artifact, predicts one line per file (errors included) and evaluates', async () => {
@@ -29,7 +20,7 @@ describe('atrium model train / predict / eval', () => {
     writeFileSync(descriptions, TINY_DESCRIPTIONS.map((d) => `${d.code}\t1\t${d.description}`).join('\n'));
     const artifact = join(tempDir('atrium-model-out-'), 'model.json.gz');
 
-    const train = capture();
+    const train = captureIo();
     expect(await runCli(['model', 'train', '--data', data, '--out', artifact, '--codings', codings, '--descriptions', descriptions, '--folds', '2', '--k', '5'], train.io)).toBe(0);
     expect(JSON.parse(train.out())).toMatchObject({ out: artifact, documents: TINY_DOCS.length + 1 });
 
@@ -38,7 +29,7 @@ describe('atrium model train / predict / eval', () => {
     writeFileSync(join(notes, 'empty.txt'), '');
     mkdirSync(join(notes, 'unreadable.txt'));
     const out = join(notes, '..', `${Date.now()}-predictions.jsonl`);
-    const predict = capture();
+    const predict = captureIo();
     expect(await runCli(['model', 'predict', '--in', notes, '--out', out, '--model', artifact], predict.io)).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; codes: { code: string; score: number; evidence: [number, number][] }[]; error?: string });
     expect(lines.map((l) => l.id)).toEqual(['a', 'empty', 'unreadable']);
@@ -50,7 +41,7 @@ describe('atrium model train / predict / eval', () => {
 
     const gold = join(notes, '..', `${Date.now()}-goldD.tsv`);
     writeFileSync(gold, 'a\tj18.9\na\ti10\n');
-    const evalIo = capture();
+    const evalIo = captureIo();
     expect(await runCli(['model', 'eval', '--in', notes, '--gold', gold, '--model', artifact], evalIo.io)).toBe(0);
     const metrics = JSON.parse(evalIo.out()) as Record<string, number>;
     expect(Object.keys(metrics)).toEqual(['map', 'microP', 'microR', 'microF1', 'macroF1', 'p@5', 'p@10']);
@@ -58,7 +49,7 @@ describe('atrium model train / predict / eval', () => {
   });
 
   it('rejects a missing option with usage', async () => {
-    const c = capture();
+    const c = captureIo();
     expect(await runCli(['model', 'predict', '--in', '/nowhere'], c.io)).toBe(2);
     expect(c.err()).toContain('--out is required');
   });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/tempDir.js';
 import { FileKeySealer } from '../../security/secretSealer.js';
@@ -8,6 +7,7 @@ import { Store } from '../../store/store.js';
 import { storeFile } from '../../store/storeLocation.js';
 import { Worklist } from '../../worklist/worklist.js';
 import { runCli } from '../index.js';
+import { captureIo } from '../../../test/support/cliIo.js';
 
 const saved = process.env.ATRIUM_HOME;
 afterEach(() => {
@@ -16,14 +16,9 @@ afterEach(() => {
 });
 
 async function atrium(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(argv, { stdout, stderr });
-  return { code, out, err };
+  const captured = captureIo();
+  const code = await runCli(argv, captured.io);
+  return { code, out: captured.out(), err: captured.err() };
 }
 
 async function openHome(home: string): Promise<Store> {
