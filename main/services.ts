@@ -16,6 +16,7 @@ import { PrincipalService } from './session/principalService.js';
 import { LockAwareBinaryRoutes } from './session/lockAwareBinaryRoutes.js';
 import { FrameCache } from './imaging/frameCache.js';
 import { FramePipeline } from './imaging/framePipeline.js';
+import type { ImagingCatalog } from './imaging/imagingCatalog.js';
 import { SessionLock } from './session/sessionLock.js';
 import type { SyncEngine } from './sync/syncEngine.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
@@ -282,6 +283,26 @@ export class Services {
       this.binaryRoutes.register('frames', (request) => pipeline.handle(request));
       this.onDispose(() => pipeline.dispose());
       return pipeline;
+    });
+  }
+
+  /**
+   * The study browser's catalog: the local library, recent studies, HealthImaging search and opening
+   * series in the frame pipeline. It and the HealthImaging SDK load on first use.
+   */
+  get imagingCatalog(): Promise<ImagingCatalog> {
+    return this.once('imagingCatalog', async () => {
+      const [{ ImagingCatalog, healthImagingFromSettings }, { RecentStudies }, { LocalImageLibrary }] = await Promise.all([
+        import('./imaging/imagingCatalog.js'),
+        import('./imaging/recentStudies.js'),
+        import('./imaging/localLibrary.js'),
+      ]);
+      return new ImagingCatalog({
+        library: new LocalImageLibrary(this.env.userDataDir),
+        recent: new RecentStudies(join(this.env.userDataDir, 'imaging', 'recent.json')),
+        pipeline: () => this.imagingFrames,
+        healthImaging: healthImagingFromSettings(this.settings, this.aws),
+      });
     });
   }
 

@@ -352,6 +352,148 @@ export const CodingGroupResultSchema = z.object({
 });
 export type CodingGroupResult = z.infer<typeof CodingGroupResultSchema>;
 
+// ---- Imaging (main/imaging): the local library, HealthImaging search, opened series for the viewer ----
+
+const UidSchema = z.string().regex(/^[0-9]+(\.[0-9]+)*$/, 'a DICOM UID').max(64);
+const DatastoreIdSchema = z.string().regex(/^[0-9a-z]{32}$/, 'a HealthImaging datastore id');
+const ImageSetIdSchema = z.string().regex(/^[0-9a-z]{32}$/, 'a HealthImaging image set id');
+/** An opaque id of a series opened in main's frame pipeline. */
+export const SeriesIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'an opened series id');
+/** A calendar date as DICOM writes it (YYYYMMDD); null when the header has none. */
+const DicomDateSchema = z.string().max(16).nullable();
+
+/** Where a study lives: a folder in the local library, or an image set in a HealthImaging datastore. */
+export const StudyRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local'), studyInstanceUid: UidSchema }).strict(),
+  z.object({ kind: z.literal('healthimaging'), datastoreId: DatastoreIdSchema, imageSetId: ImageSetIdSchema }).strict(),
+]);
+export type StudyRef = z.infer<typeof StudyRefSchema>;
+
+export const SeriesSummarySchema = z.object({
+  seriesInstanceUid: z.string(),
+  seriesNumber: z.number().nullable(),
+  modality: z.string(),
+  description: z.string(),
+  slices: z.number().int().nonnegative(),
+  warnings: z.array(z.string()),
+});
+export type SeriesSummary = z.infer<typeof SeriesSummarySchema>;
+
+const PatientSchema = z.object({ name: z.string().nullable(), id: z.string().nullable(), sex: z.string().nullable(), birthDate: DicomDateSchema });
+
+export const LibraryStudySchema = z.object({
+  ref: StudyRefSchema,
+  studyInstanceUid: z.string(),
+  studyDate: DicomDateSchema,
+  /** The imported folder holding the study. */
+  root: z.string(),
+  importedAt: z.iso.datetime(),
+  series: z.array(SeriesSummarySchema),
+});
+export type LibraryStudy = z.infer<typeof LibraryStudySchema>;
+
+/** A study opened lately on this station (UIDs and descriptions only; names come from the headers when opened). */
+export const RecentStudySchema = z.object({
+  ref: StudyRefSchema,
+  studyInstanceUid: z.string(),
+  studyDate: DicomDateSchema,
+  description: z.string(),
+  seriesInstanceUid: z.string(),
+  seriesDescription: z.string(),
+  openedAt: z.iso.datetime(),
+});
+export type RecentStudy = z.infer<typeof RecentStudySchema>;
+
+export const ImagingLibrarySchema = z.object({
+  studies: z.array(LibraryStudySchema),
+  /** Most recent first. */
+  recent: z.array(RecentStudySchema),
+});
+export type ImagingLibrary = z.infer<typeof ImagingLibrarySchema>;
+
+const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+export const StudySearchInputSchema = z
+  .object({
+    patientId: z.string().trim().min(1).max(64).optional(),
+    accessionNumber: z.string().trim().min(1).max(64).optional(),
+    studyInstanceUid: UidSchema.optional(),
+    /** Inclusive study date range. */
+    studyDateFrom: IsoDateSchema.optional(),
+    studyDateTo: IsoDateSchema.optional(),
+    pageSize: z.number().int().min(1).max(50).optional(),
+    /** `nextToken` of the previous page. */
+    nextToken: z.string().min(1).max(8192).optional(),
+  })
+  .strict();
+export type StudySearchInput = z.infer<typeof StudySearchInputSchema>;
+
+export const StudySearchResultSchema = z.object({
+  studies: z.array(
+    z.object({
+      ref: StudyRefSchema,
+      patientId: z.string().nullable(),
+      studyInstanceUid: z.string().nullable(),
+      accessionNumber: z.string().nullable(),
+      studyDate: DicomDateSchema,
+      updatedAt: z.iso.datetime().nullable(),
+    }),
+  ),
+  nextToken: z.string().nullable(),
+});
+export type StudySearchResult = z.infer<typeof StudySearchResultSchema>;
+
+const StudyFactsSchema = z.object({
+  instanceUid: z.string(),
+  date: DicomDateSchema,
+  description: z.string(),
+  accession: z.string().nullable(),
+});
+
+export const StudyDetailSchema = z.object({
+  ref: StudyRefSchema,
+  patient: PatientSchema,
+  study: StudyFactsSchema,
+  series: z.array(SeriesSummarySchema),
+  /** Files or image sets that could not be read; the rest loaded. */
+  errors: z.array(z.object({ file: z.string(), error: z.string() })),
+});
+export type StudyDetail = z.infer<typeof StudyDetailSchema>;
+
+export const SeriesOpenInputSchema = z.object({ study: StudyRefSchema, seriesInstanceUid: UidSchema }).strict();
+export type SeriesOpenInput = z.infer<typeof SeriesOpenInputSchema>;
+
+const Vec3Schema = z.tuple([z.number(), z.number(), z.number()]);
+/** A series opened for viewing: geometry, pixel format and where its frames are served. */
+export const OpenedSeriesSchema = z.object({
+  seriesId: SeriesIdSchema,
+  /** Frames in display order at `${frameUrlPrefix}${index}` (the binary route; see FramePipeline). */
+  frameUrlPrefix: z.string(),
+  frameCount: z.number().int().positive(),
+  rows: z.number().int().positive(),
+  columns: z.number().int().positive(),
+  bitsAllocated: z.union([z.literal(8), z.literal(16)]),
+  signed: z.boolean(),
+  rescaleSlope: z.number(),
+  rescaleIntercept: z.number(),
+  /** [column spacing, row spacing, distance between slices] in mm. */
+  spacing: Vec3Schema,
+  /** Row then column direction cosines (ImageOrientationPatient); the identity axial one when absent. */
+  orientation: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]),
+  /** ImagePositionPatient per frame in display order (null where a frame has none). */
+  positions: z.array(Vec3Schema.nullable()),
+  sliceThickness: z.number().nullable(),
+  /** Header presets first, then the standard CT presets. */
+  windowPresets: z.array(z.object({ name: z.string(), center: z.number(), width: z.number() })),
+  /** Gaps, uneven spacing, tilt and other findings about the geometry. */
+  warnings: z.array(z.string()),
+  modality: z.string(),
+  patient: PatientSchema,
+  study: StudyFactsSchema,
+  series: z.object({ instanceUid: z.string(), number: z.number().nullable(), description: z.string() }),
+  source: z.object({ kind: z.enum(['local', 'healthimaging']), datastoreId: z.string().optional(), imageSetId: z.string().optional() }),
+});
+export type OpenedSeries = z.infer<typeof OpenedSeriesSchema>;
+
 const SettingUpdateSchema = z
   .object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.unknown() })
   .strict();
@@ -397,6 +539,12 @@ export const methods = {
   'coding.submit': { input: SubmitInputSchema, output: SubmitResultSchema, phi: true },
   'codes.search': { input: CodeSearchInputSchema, output: CodeSearchResultSchema },
   'coding.group': { input: CodedEncounterSchema, output: CodingGroupResultSchema, phi: true },
+  'imaging.library.list': { input: z.void(), output: ImagingLibrarySchema, phi: true },
+  'imaging.studies.search': { input: StudySearchInputSchema, output: StudySearchResultSchema, phi: true },
+  'imaging.study.get': { input: z.object({ study: StudyRefSchema }).strict(), output: StudyDetailSchema, phi: true },
+  'imaging.series.open': { input: SeriesOpenInputSchema, output: OpenedSeriesSchema, phi: true },
+  'imaging.series.focus': { input: z.object({ seriesId: SeriesIdSchema, index: z.number().int().min(0).max(99_999) }).strict(), output: z.null(), phi: true },
+  'imaging.series.close': { input: z.object({ seriesId: SeriesIdSchema }).strict(), output: z.null() },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; phi?: true }>;
 
 /** Events main pushes to the renderer: name → payload schema. */
