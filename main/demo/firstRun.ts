@@ -1,6 +1,7 @@
 import type { CodeSuggester } from '../inference/codeSuggester.js';
 import type { Services } from '../services.js';
 import type { NoteRecord, SuggestionRecord } from '../worklist/worklist.js';
+import { ensureDemoImaging } from './demoImaging.js';
 import { readDemoPack } from './demoPack.js';
 import { buildDemoEncounters } from './demoSeed.js';
 
@@ -16,6 +17,8 @@ const TOP_PROCEDURES = 4;
  */
 export async function ensureDemoData(services: Services, progress: (done: number, total: number) => void = () => undefined): Promise<number> {
   if (services.settings.get('warehouse.kind') !== 'local') return 0;
+  // The demo CT goes into the image library on its own terms (an empty library), whatever the worklist holds.
+  await ensureDemoImaging(services);
   const worklist = await services.worklist;
   const counts = worklist.counts();
   if (counts.readOnly || Object.values(counts.byStatus).some((n) => n > 0)) return 0;
