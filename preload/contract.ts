@@ -31,6 +31,13 @@ export const SettingsSchema = z.object({
   'aws.healthImaging.datastoreId': z.string().regex(/^[0-9a-z]{32}$/).nullable().describe('HealthImaging datastore').default(null),
   'aws.sagemaker.endpointName': z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/).nullable().describe('SageMaker endpoint for code suggestions (the embedded model otherwise)').default(null),
   'aws.eventBridge.busName': z.string().min(1).max(256).nullable().describe('EventBridge bus where verifications are published').default(null),
+  'aws.eventBridge.endpoint': EndpointUrlSchema.nullable().describe('Custom EventBridge endpoint (e.g. a VPC endpoint)').default(null),
+  'imaging.verification.labels': z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9 _-]{0,39}$/, 'a label of lower-case letters, digits, spaces, _ or -, up to 40 characters'))
+    .min(1)
+    .max(32)
+    .describe('Finding labels a radiologist can tick when verifying a study')
+    .default(['pneumonia', 'nodule', 'haemorrhage', 'fracture', 'normal']),
   'warehouse.kind': z.enum(['local', 'snowflake']).describe('Warehouse to sync with').default('local'),
   'warehouse.snowflake.account': z.string().min(1).max(255).nullable().describe('Snowflake account identifier').default(null),
   'warehouse.snowflake.warehouse': z.string().min(1).max(255).nullable().describe('Snowflake virtual warehouse').default(null),
@@ -459,7 +466,14 @@ export const StudyDetailSchema = z.object({
 });
 export type StudyDetail = z.infer<typeof StudyDetailSchema>;
 
-export const SeriesOpenInputSchema = z.object({ study: StudyRefSchema, seriesInstanceUid: UidSchema }).strict();
+export const SeriesOpenInputSchema = z
+  .object({
+    study: StudyRefSchema,
+    seriesInstanceUid: UidSchema,
+    /** `thumbnail`: opened to draw its middle slice; not listed among the recent studies. */
+    purpose: z.enum(['view', 'thumbnail']).optional(),
+  })
+  .strict();
 export type SeriesOpenInput = z.infer<typeof SeriesOpenInputSchema>;
 
 const Vec3Schema = z.tuple([z.number(), z.number(), z.number()]);
@@ -493,6 +507,62 @@ export const OpenedSeriesSchema = z.object({
   source: z.object({ kind: z.enum(['local', 'healthimaging']), datastoreId: z.string().optional(), imageSetId: z.string().optional() }),
 });
 export type OpenedSeries = z.infer<typeof OpenedSeriesSchema>;
+
+// Verification of a series as ground truth (main/imaging/verification*): saved locally, synced to the
+// warehouse, then published as an `ImageVerified` event.
+
+export const VerdictSchema = z.enum(['verified', 'needs_review', 'rejected']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+export const LateralitySchema = z.enum(['left', 'right', 'bilateral', 'midline', 'not_applicable']);
+/** The longest findings text a verification carries. */
+export const MAX_FINDINGS_CHARS = 4000;
+
+/** The series a verification is about: where it lives and its UIDs (from `OpenedSeries`). */
+export const VerificationSubjectSchema = z
+  .object({
+    studyInstanceUid: UidSchema,
+    seriesInstanceUid: UidSchema,
+    datastoreId: DatastoreIdSchema.nullable(),
+    imageSetId: ImageSetIdSchema.nullable(),
+  })
+  .strict();
+export type VerificationSubject = z.infer<typeof VerificationSubjectSchema>;
+
+export const VerificationInputSchema = z
+  .object({
+    subject: VerificationSubjectSchema,
+    verdict: VerdictSchema,
+    findings: z.string().max(MAX_FINDINGS_CHARS),
+    /** From the `imaging.verification.labels` setting; main refuses labels not on that list. */
+    labels: z.array(z.string().min(1).max(40)).max(32),
+    laterality: LateralitySchema.nullable(),
+    location: z.string().trim().max(200).nullable(),
+    /** The verifier's confidence, 1 (low) to 5 (certain). */
+    confidence: z.number().int().min(1).max(5),
+  })
+  .strict();
+export type VerificationInput = z.infer<typeof VerificationInputSchema>;
+
+/**
+ * `pending`: saved here, not yet in the warehouse (a new save replaces it); `synced`: in the warehouse,
+ * its event not yet published; `published`: the `ImageVerified` event went out; `rejected`: the
+ * warehouse refused it (see dead letters).
+ */
+export const VerificationStateSchema = z.enum(['pending', 'synced', 'published', 'rejected']);
+
+export const VerificationSchema = VerificationInputSchema.omit({ subject: true }).extend({
+  /** Generated once at save; the outbox, warehouse and event de-duplicate on it. */
+  verificationId: z.uuid(),
+  subject: VerificationSubjectSchema,
+  /** 1 for the first verification synced for this series by this verifier; an edit after sync is the next. */
+  version: z.number().int().positive(),
+  verifier: z.string(),
+  verifiedAt: z.iso.datetime(),
+  state: VerificationStateSchema,
+  /** Why the event is not out yet (no bus configured, the last PutEvents failure); null otherwise. */
+  eventError: z.string().nullable(),
+});
+export type Verification = z.infer<typeof VerificationSchema>;
 
 const SettingUpdateSchema = z
   .object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.unknown() })
@@ -545,6 +615,12 @@ export const methods = {
   'imaging.series.open': { input: SeriesOpenInputSchema, output: OpenedSeriesSchema, phi: true },
   'imaging.series.focus': { input: z.object({ seriesId: SeriesIdSchema, index: z.number().int().min(0).max(99_999) }).strict(), output: z.null(), phi: true },
   'imaging.series.close': { input: z.object({ seriesId: SeriesIdSchema }).strict(), output: z.null() },
+  'imaging.verification.get': {
+    input: z.object({ studyInstanceUid: UidSchema, seriesInstanceUid: UidSchema }).strict(),
+    output: VerificationSchema.nullable(),
+    phi: true,
+  },
+  'imaging.verification.save': { input: VerificationInputSchema, output: VerificationSchema, phi: true },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; phi?: true }>;
 
 /** Events main pushes to the renderer: name → payload schema. */

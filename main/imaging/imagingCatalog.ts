@@ -154,14 +154,16 @@ export class ImagingCatalog {
     const bitsAllocated = series.format.bitsAllocated;
     if (bitsAllocated !== 8 && bitsAllocated !== 16) throw new CallError('unavailable', `${bitsAllocated}-bit images are not supported`);
     const seriesId = this.deps.pipeline().open(loaded.source, series, loaded.cacheScope);
-    await this.deps.recent.add({
-      ref: input.study,
-      studyInstanceUid: loaded.study.studyInstanceUid,
-      studyDate: loaded.study.studyDate,
-      description: loaded.study.description,
-      seriesInstanceUid: series.seriesInstanceUid,
-      seriesDescription: series.description,
-    });
+    if (input.purpose !== 'thumbnail') {
+      await this.deps.recent.add({
+        ref: input.study,
+        studyInstanceUid: loaded.study.studyInstanceUid,
+        studyDate: loaded.study.studyDate,
+        description: loaded.study.description,
+        seriesInstanceUid: series.seriesInstanceUid,
+        seriesDescription: series.description,
+      });
+    }
     return {
       seriesId,
       frameUrlPrefix: `/binary/frames/${seriesId}/`,

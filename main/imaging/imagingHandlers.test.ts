@@ -61,7 +61,11 @@ describe('imaging contract methods', () => {
     const series = study?.series[0];
     expect(series?.slices).toBeGreaterThan(1);
 
+    // A thumbnail opens the series without making the study recent.
+    const forThumbnail = await call<OpenedSeries>('imaging.series.open', { study: study?.ref, seriesInstanceUid: series?.seriesInstanceUid, purpose: 'thumbnail' });
+    expect((await call<{ recent: unknown[] }>('imaging.library.list')).recent).toEqual([]);
     const opened = await call<OpenedSeries>('imaging.series.open', { study: study?.ref, seriesInstanceUid: series?.seriesInstanceUid });
+    expect(opened.seriesId).toBe(forThumbnail.seriesId);
     expect(opened.frameCount).toBe(series?.slices);
     expect(opened.positions).toHaveLength(opened.frameCount);
     expect(opened.frameUrlPrefix).toBe(`/binary/frames/${opened.seriesId}/`);
