@@ -67,28 +67,3 @@ export class Vectorizer {
     return { idx: Int32Array.from(pairs.map((p) => p[0])), val: Float32Array.from(pairs.map((p) => p[1] / norm)) };
   }
 }
-
-/** Dot product of two sparse vectors with ascending indices. */
-export function sparseDot(a: SparseVector, b: SparseVector): number {
-  let i = 0;
-  let j = 0;
-  let s = 0;
-  while (i < a.idx.length && j < b.idx.length) {
-    const x = a.idx[i]!;
-    const y = b.idx[j]!;
-    if (x === y) {
-      s += a.val[i]! * b.val[j]!;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return s;
-}
-
-/** Dot product of a sparse vector with a dense weight array. */
-export function denseDot(a: SparseVector, w: Float32Array | readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.idx.length; i++) s += a.val[i]! * (w[a.idx[i]!] ?? 0);
-  return s;
-}

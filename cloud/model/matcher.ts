@@ -54,26 +54,25 @@ export interface MatchResult {
 }
 
 export class DescriptionMatcher {
-  private readonly postings = new Map<number, number[]>();
   private readonly vocabIndex = new Map<string, number>();
   private readonly codeIndex = new Map<string, number>();
   private readonly totals: Float64Array;
-  private scratch: Float64Array | undefined;
-  private scratchPositive: Float64Array | undefined;
+  /** Candidate index per minimum coverage (see `required`). */
+  private readonly requiredIndex = new Map<number, { offsets: Int32Array; codes: Int32Array }>();
+  /** Per-call scratch: when each code was last examined (call number), so nothing is cleared per call. */
+  private readonly seenAt: Int32Array;
+  private calls = 0;
+  private sentenceWeights: Float64Array | undefined;
+  private rankScratch: { at: Int32Array; stamp: Int32Array } | undefined;
 
   constructor(readonly state: MatcherState) {
     state.vocab.forEach((v, i) => this.vocabIndex.set(v, i));
     state.codes.forEach((c, i) => this.codeIndex.set(c, i));
     this.totals = new Float64Array(state.codes.length);
     for (let c = 0; c < state.codes.length; c++) {
-      for (let k = state.offsets[c]!; k < state.offsets[c + 1]!; k++) {
-        const t = state.terms[k]!;
-        this.totals[c]! += state.weights[t] ?? 0;
-        const list = this.postings.get(t);
-        if (list) list.push(c);
-        else this.postings.set(t, [c]);
-      }
+      for (let k = state.offsets[c]!; k < state.offsets[c + 1]!; k++) this.totals[c]! += state.weights[state.terms[k]!] ?? 0;
     }
+    this.seenAt = new Int32Array(state.codes.length);
   }
 
   /** Builds the index; `stemDf` gives each stem's document frequency among `docCount` training notes. */
@@ -121,26 +120,43 @@ export class DescriptionMatcher {
       if (list) list.push(t);
       else bySentence.set(t.sentence, [t]);
     }
-    // Candidate codes: any description stem present (weight found anywhere).
-    const acc = (this.scratch ??= new Float64Array(state.codes.length));
-    const pos = (this.scratchPositive ??= new Float64Array(state.codes.length));
-    const touched: number[] = [];
-    const present = new Set<number>([...positive.keys(), ...negated]);
+    // Present stems in a fixed order (positive first occurrences, then negated-only); a code's weights
+    // are summed in this order so that scores do not depend on the candidate index below.
+    const call = ++this.calls;
+    const rank = (this.rankScratch ??= { at: new Int32Array(state.vocab.length), stamp: new Int32Array(state.vocab.length) });
+    const present: number[] = [...positive.keys()];
+    for (const id of negated) if (!positive.has(id)) present.push(id);
+    present.forEach((id, i) => {
+      rank.at[id] = i;
+      rank.stamp[id] = call;
+    });
+    // Candidates: only codes with one of their required stems present can reach minCoverage.
+    const required = this.required(minCoverage);
+    const candidates: number[] = [];
     for (const id of present) {
-      const w = state.weights[id] ?? 0;
-      const isPositive = positive.has(id);
-      for (const c of this.postings.get(id) ?? []) {
-        if (acc[c] === 0) touched.push(c);
-        acc[c]! += w;
-        if (isPositive) pos[c]! += w;
+      for (let k = required.offsets[id]!; k < required.offsets[id + 1]!; k++) {
+        const c = required.codes[k]!;
+        if (this.seenAt[c] === call) continue;
+        this.seenAt[c] = call;
+        candidates.push(c);
       }
     }
     const passing: [number, number, number][] = [];
-    for (const c of touched) {
-      const w = acc[c]!;
-      const p = pos[c]!;
-      acc[c] = 0;
-      pos[c] = 0;
+    const found: number[] = [];
+    for (const c of candidates) {
+      found.length = 0;
+      for (let k = state.offsets[c]!; k < state.offsets[c + 1]!; k++) {
+        const id = state.terms[k]!;
+        if (rank.stamp[id] === call) found.push(id);
+      }
+      found.sort((x, y) => rank.at[x]! - rank.at[y]!);
+      let w = 0;
+      let p = 0;
+      for (const id of found) {
+        const weight = state.weights[id] ?? 0;
+        w += weight;
+        if (positive.has(id)) p += weight;
+      }
       const total = this.totals[c]!;
       if (total > 0 && w / total >= minCoverage) passing.push([c, w, p / total]);
     }
@@ -149,19 +165,28 @@ export class DescriptionMatcher {
     const results: MatchResult[] = [];
     for (const [c, w] of passing.slice(0, limit * 2)) {
       const total = this.totals[c]!;
-      // Best single sentence by positive weight.
-      const sentenceWeight = new Map<number, number>();
+      // Best single sentence by positive weight (the heaviest; the first of equals).
+      const sentenceWeight = this.sentenceScratch(analyzed.sentenceCount);
+      const sentences: number[] = [];
       let posAnywhere = 0;
       for (let k = state.offsets[c]!; k < state.offsets[c + 1]!; k++) {
         const id = state.terms[k]!;
         const bySentence = positive.get(id);
         if (!bySentence) continue;
-        posAnywhere += state.weights[id] ?? 0;
-        for (const s of bySentence.keys()) sentenceWeight.set(s, (sentenceWeight.get(s) ?? 0) + (state.weights[id] ?? 0));
+        const weight = state.weights[id] ?? 0;
+        posAnywhere += weight;
+        for (const s of bySentence.keys()) {
+          if (sentenceWeight[s] === 0) sentences.push(s);
+          sentenceWeight[s]! += weight;
+        }
       }
       let best = -1;
       let bestW = 0;
-      for (const [s, sw] of sentenceWeight) if (sw > bestW || (sw === bestW && s < best)) [best, bestW] = [s, sw];
+      for (const s of sentences) {
+        const sw = sentenceWeight[s]!;
+        sentenceWeight[s] = 0;
+        if (sw > bestW || (sw === bestW && s < best)) [best, bestW] = [s, sw];
+      }
       const tokens: Token[] = [];
       if (best >= 0) {
         for (let k = state.offsets[c]!; k < state.offsets[c + 1]!; k++) tokens.push(...(positive.get(state.terms[k]!)?.get(best) ?? []));
@@ -176,6 +201,43 @@ export class DescriptionMatcher {
     }
     results.sort((a, b) => b.coverage - a.coverage || b.anyCoverage - a.anyCoverage || (a.code < b.code ? -1 : 1));
     return results.slice(0, limit);
+  }
+
+  /**
+   * Stem -> codes for which the stem is "required": each code's heaviest stems, enough of them that the
+   * rest weigh less than `minCoverage` of the description. A code none of whose required stems occurs
+   * cannot reach `minCoverage`, so only these postings are walked (not every code sharing "left").
+   */
+  private required(minCoverage: number): { offsets: Int32Array; codes: Int32Array } {
+    const cached = this.requiredIndex.get(minCoverage);
+    if (cached) return cached;
+    const { state } = this;
+    const lists: number[][] = state.vocab.map(() => []);
+    for (let c = 0; c < state.codes.length; c++) {
+      const total = this.totals[c]!;
+      if (!(total > 0)) continue;
+      const ids = state.terms.slice(state.offsets[c]!, state.offsets[c + 1]!).sort((x, y) => (state.weights[y] ?? 0) - (state.weights[x] ?? 0) || x - y);
+      // A margin keeps float rounding in the sums from dropping a code exactly at the cut.
+      const limit = minCoverage * total - 1e-9 * total;
+      let rest = total;
+      for (const id of ids) {
+        lists[id]!.push(c);
+        rest -= state.weights[id] ?? 0;
+        if (rest < limit) break;
+      }
+    }
+    const offsets = new Int32Array(lists.length + 1);
+    lists.forEach((l, i) => (offsets[i + 1] = offsets[i]! + l.length));
+    const codes = new Int32Array(offsets[lists.length]!);
+    lists.forEach((l, i) => codes.set(l, offsets[i]!));
+    const index = { offsets, codes };
+    this.requiredIndex.set(minCoverage, index);
+    return index;
+  }
+
+  private sentenceScratch(sentences: number): Float64Array {
+    if (!this.sentenceWeights || this.sentenceWeights.length < sentences) this.sentenceWeights = new Float64Array(Math.max(sentences, 256));
+    return this.sentenceWeights;
   }
 
   has(code: string): boolean {

@@ -31,6 +31,11 @@ describe('text normalisation', () => {
     const stems = analyze(text).tokens.filter((t) => text.slice(t.start, t.end) === 'COPD').map((t) => t.stem);
     expect(stems).toEqual(expect.arrayContaining(['copd', 'chronic', 'obstructive', 'pulmonary', 'disease'].map(stem)));
   });
+
+  it('does not take words named like Object members for abbreviations', () => {
+    const text = 'Constructor and ToString reported pneumonia.';
+    expect(analyze(text).tokens.map((t) => t.stem)).toEqual(['constructor', 'and', 'tostring', 'reported', 'pneumonia'].map(stem));
+  });
 });
 
 describe('metrics', () => {

@@ -4,7 +4,7 @@
  * a calibrated probability (0.5 = suggest). Every suggestion carries evidence spans into the raw text.
  * Plain TypeScript: no Node APIs (file I/O lives in node.ts).
  */
-import { featureCounts, sparseDot, Vectorizer, type SparseVector, type VectorizerState } from './features.js';
+import { featureCounts, Vectorizer, type SparseVector, type VectorizerState } from './features.js';
 import { DescriptionMatcher, type DescriptionInput, type MatcherState, type MatchResult } from './matcher.js';
 import { codeKey } from './metrics.js';
 import { analyze, englishScore, STOPWORDS, type AnalyzedText, type Token } from './text.js';
@@ -202,16 +202,53 @@ class Scorer {
     const a = state.assoc;
     a.terms.forEach((t, i) => byTerm.set(t, { codes: a.codes.slice(a.offsets[i]!, a.offsets[i + 1]!), counts: a.counts.slice(a.offsets[i]!, a.offsets[i + 1]!) }));
     this.assoc = { byTerm, df: state.termDf };
+    this.postings = invertedIndex(this.docs.map((d) => d.v), state.vectorizer.terms.length);
+  }
+
+  private categoryFrequency(freq: readonly number[]): Map<string, number> {
+    let catFreq = this.catFreqCache.get(freq);
+    if (!catFreq) {
+      catFreq = new Map<string, number>();
+      for (let i = 0; i < this.state.dxCodes.length; i++) {
+        const f = freq[i] ?? 0;
+        const cat = this.state.dxCodes[i]!.slice(0, 3);
+        if (f > 0) catFreq.set(cat, (catFreq.get(cat) ?? 0) + f);
+      }
+      this.catFreqCache.set(freq, catFreq);
+    }
+    return catFreq;
   }
 
   readonly assoc: AssocIndex;
+  /** Term -> (training note, weight), in note order: the inverted index `neighbours` walks. */
+  private readonly postings: { offsets: Int32Array; docs: Int32Array; vals: Float32Array };
+  private simScratch: Float64Array | undefined;
+  private confScratch: { best: Float64Array; second: Float64Array; term: Int32Array; support: Int32Array; has: Uint8Array } | undefined;
+  /** Per-category training frequency, by the `freq` array it was computed from (one per fold, one at prediction). */
+  private readonly catFreqCache = new WeakMap<readonly number[], Map<string, number>>();
 
+  /**
+   * The k most similar training notes (cosine over TF-IDF). Walks a term -> notes index instead of every
+   * note; per note the products are added in ascending term order, exactly as a merge over both vectors.
+   */
   neighbours(v: SparseVector, allowed: (doc: number) => boolean): Neighbour[] {
+    const { postings } = this;
+    const sims = (this.simScratch ??= new Float64Array(this.docs.length));
+    const touched: number[] = [];
+    for (let i = 0; i < v.idx.length; i++) {
+      const t = v.idx[i]!;
+      const x = v.val[i]!;
+      for (let k = postings.offsets[t]!; k < postings.offsets[t + 1]!; k++) {
+        const d = postings.docs[k]!;
+        if (sims[d] === 0) touched.push(d);
+        sims[d]! += x * postings.vals[k]!;
+      }
+    }
     const all: Neighbour[] = [];
-    for (let i = 0; i < this.docs.length; i++) {
-      if (!allowed(i)) continue;
-      const sim = sparseDot(v, this.docs[i]!.v);
-      if (sim > 0) all.push({ doc: i, sim });
+    for (const doc of touched) {
+      const sim = sims[doc]!;
+      sims[doc] = 0;
+      if (sim > 0 && allowed(doc)) all.push({ doc, sim });
     }
     all.sort((a, b) => b.sim - a.sim || a.doc - b.doc);
     return all.slice(0, this.state.hyperparameters.k);
@@ -220,8 +257,16 @@ class Scorer {
   /** Candidate diagnoses with their stacker features. `freq` is the training frequency visible to this note. */
   candidates(analyzed: AnalyzedText, terms: readonly number[], assoc: AssocIndex, nbrs: readonly Neighbour[], freq: readonly number[], nDocs: number): Candidate[] {
     const { power, minCoverage } = this.state.hyperparameters;
-    // Term -> code confidences: best and second-best supporting feature per code.
-    const conf = new Map<number, { best: number; second: number; term: number; support: number }>();
+    // Term -> code confidences: best and second-best supporting feature per code (typed scratch arrays,
+    // valid for the codes in `confCodes`; this runs for hundreds of terms per note).
+    const conf = (this.confScratch ??= {
+      best: new Float64Array(this.state.dxCodes.length),
+      second: new Float64Array(this.state.dxCodes.length),
+      term: new Int32Array(this.state.dxCodes.length),
+      support: new Int32Array(this.state.dxCodes.length),
+      has: new Uint8Array(this.state.dxCodes.length),
+    });
+    const confCodes: number[] = [];
     for (const t of terms) {
       const a = assoc.byTerm.get(t);
       if (!a) continue;
@@ -229,22 +274,24 @@ class Scorer {
       for (let k = 0; k < a.codes.length; k++) {
         const n = a.counts[k]!;
         const c = n / (nt + ASSOC_BETA);
-        const e = conf.get(a.codes[k]!);
-        if (!e) conf.set(a.codes[k]!, { best: c, second: 0, term: t, support: n });
-        else if (c > e.best) {
-          e.second = e.best;
-          e.best = c;
-          e.term = t;
-          e.support = n;
-        } else if (c > e.second) e.second = c;
+        const code = a.codes[k]!;
+        if (!conf.has[code]) {
+          conf.has[code] = 1;
+          confCodes.push(code);
+          conf.best[code] = c;
+          conf.second[code] = 0;
+          conf.term[code] = t;
+          conf.support[code] = n;
+        } else if (c > conf.best[code]!) {
+          conf.second[code] = conf.best[code]!;
+          conf.best[code] = c;
+          conf.term[code] = t;
+          conf.support[code] = n;
+        } else if (c > conf.second[code]!) conf.second[code] = c;
       }
     }
-    const assocRanked = [...conf.entries()].sort((a, b) => b[1].best - a[1].best || a[0] - b[0]);
-    const catFreq = new Map<string, number>();
-    this.state.dxCodes.forEach((c, i) => {
-      const f = freq[i] ?? 0;
-      if (f > 0) catFreq.set(c.slice(0, 3), (catFreq.get(c.slice(0, 3)) ?? 0) + f);
-    });
+    const assocRanked = confCodes.slice().sort((x, y) => conf.best[y]! - conf.best[x]! || x - y);
+    const catFreq = this.categoryFrequency(freq);
     const vote = new Map<string, { w: number; max: number; count: number }>();
     let total = 0;
     for (const n of nbrs) {
@@ -266,7 +313,7 @@ class Scorer {
     const codes = new Set<string>([
       ...knnRanked.slice(0, 60).map(([c]) => c),
       ...matches.map((m) => m.code),
-      ...assocRanked.slice(0, 60).map(([c]) => this.state.dxCodes[c]!),
+      ...assocRanked.slice(0, 60).map((c) => this.state.dxCodes[c]!),
     ]);
     const catVote = new Map<string, number>();
     for (const [c, e] of vote) catVote.set(c.slice(0, 3), (catVote.get(c.slice(0, 3)) ?? 0) + e.w);
@@ -279,7 +326,7 @@ class Scorer {
       const f = idx === undefined ? 0 : (freq[idx] ?? 0);
       const knn = v && total > 0 ? v.w / total : 0;
       const coverage = mm ? mm.m.coverage : 0;
-      const as = idx === undefined ? undefined : conf.get(idx);
+      const as = idx !== undefined && conf.has[idx] ? { best: conf.best[idx]!, second: conf.second[idx]!, term: conf.term[idx]!, support: conf.support[idx]! } : undefined;
       out.push({
         code,
         match: mm?.m,
@@ -312,8 +359,27 @@ class Scorer {
         ],
       });
     }
+    for (const code of confCodes) conf.has[code] = 0;
     return out;
   }
+}
+
+/** CSR inverted index of sparse vectors: for each term, the vectors holding it, in vector order. */
+function invertedIndex(vectors: readonly SparseVector[], terms: number): { offsets: Int32Array; docs: Int32Array; vals: Float32Array } {
+  const offsets = new Int32Array(terms + 1);
+  for (const v of vectors) for (let i = 0; i < v.idx.length; i++) offsets[v.idx[i]! + 1]!++;
+  for (let t = 0; t < terms; t++) offsets[t + 1]! += offsets[t]!;
+  const fill = offsets.slice(0, terms);
+  const docs = new Int32Array(offsets[terms]!);
+  const vals = new Float32Array(offsets[terms]!);
+  vectors.forEach((v, d) => {
+    for (let i = 0; i < v.idx.length; i++) {
+      const at = fill[v.idx[i]!]!++;
+      docs[at] = d;
+      vals[at] = v.val[i]!;
+    }
+  });
+  return { offsets, docs, vals };
 }
 
 /** Logistic regression by full-batch gradient descent on standardised features (deterministic). */
@@ -513,22 +579,23 @@ export class CodeModel {
     const cands = this.scorer.candidates(analyzed, termSet(this.scorer.vectorizer, counts), this.scorer.assoc, nbrs, state.dxFreq, state.docs.length);
     const scored = cands.map((c) => ({ c, p: applyStacker(state.stacker, c.features) }));
     scored.sort((a, b) => b.p - a.p || (a.c.code < b.c.code ? -1 : 1));
+    const note = new NoteEvidence(analyzed);
     const codes: Suggestion[] = [];
     for (const { c, p } of scored) {
-      const evidence = this.evidenceFor(c.code, c.match, analyzed, nbrs, text);
+      const evidence = this.evidenceFor(c.code, c.match, note, nbrs);
       // A code whose every clue is negated is no suggestion at all.
       if (evidence === null) continue;
       codes.push({ code: this.displayCm(c.code), score: round(p), evidence, suggest: p >= (state.thresholds[c.code] ?? 0.5) });
       if (codes.length >= state.hyperparameters.topN) break;
     }
-    return { codes, procedures: this.procedures(analyzed, nbrs) };
+    return { codes, procedures: this.procedures(note, nbrs) };
   }
 
   private displayCm(key: string): string {
     return this.state.display[key] ?? (key.length > 3 ? `${key.slice(0, 3)}.${key.slice(3)}` : key).toUpperCase();
   }
 
-  private procedures(analyzed: AnalyzedText, nbrs: readonly Neighbour[]): Suggestion[] {
+  private procedures(note: NoteEvidence, nbrs: readonly Neighbour[]): Suggestion[] {
     const { power } = this.state.hyperparameters;
     const vote = new Map<number, number>();
     let total = 0;
@@ -542,7 +609,7 @@ export class CodeModel {
       .slice(0, 20)
       .map(([c, w]) => {
         const nb = nbrs.find((n) => this.scorer.docs[n.doc]!.px.includes(c));
-        return { code: this.state.pxCodes[c]!.toUpperCase(), score: round(total > 0 ? w / total : 0), evidence: nb ? this.sharedTermSpans(analyzed, nb.doc) : [] };
+        return { code: this.state.pxCodes[c]!.toUpperCase(), score: round(total > 0 ? w / total : 0), evidence: nb ? this.sharedTermSpans(note, nb.doc) : [] };
       });
   }
 
@@ -551,12 +618,12 @@ export class CodeModel {
    * the note, else the words this note shares with the nearest training note carrying the code.
    * Null when the code's own words occur only negated.
    */
-  private evidenceFor(code: string, match: MatchResult | undefined, analyzed: AnalyzedText, nbrs: readonly Neighbour[], _text: string): [number, number][] | null {
+  private evidenceFor(code: string, match: MatchResult | undefined, note: NoteEvidence, nbrs: readonly Neighbour[]): [number, number][] | null {
     if (match && match.tokens.length > 0) return spans(match.tokens);
     const own = new Set(this.scorer.matcher.stemsOf(code));
     const idx = this.scorer.dxIndex.get(code);
     const learnt = new Set(idx === undefined ? [] : (this.state.dxTerms[idx] ?? []));
-    const byStem = stemIndex(analyzed);
+    const byStem = note.byStem();
     const pick = (stems: Iterable<string>, negated: boolean) => [...stems].flatMap((s) => byStem.get(s)?.filter((t) => t.negated === negated) ?? []).sort((a, b) => a.start - b.start);
     const positiveOwn = pick(own, false);
     const negatedOwn = pick(own, true);
@@ -567,52 +634,94 @@ export class CodeModel {
     if (idx !== undefined) {
       const nb = nbrs.find((n) => this.scorer.docs[n.doc]!.dx.includes(idx));
       if (nb) {
-        const shared = this.sharedTermSpans(analyzed, nb.doc);
+        const shared = this.sharedTermSpans(note, nb.doc);
         if (shared.length > 0) return shared;
       }
     }
     // Last resort: the words shared with the nearest training note.
     const first = nbrs[0];
     if (first) {
-      const shared = this.sharedTermSpans(analyzed, first.doc);
+      const shared = this.sharedTermSpans(note, first.doc);
       if (shared.length > 0) return shared;
     }
     return null;
   }
 
-  /** Spans of the (up to three) highest-weighted unigram features this note shares with a training note. */
-  private sharedTermSpans(analyzed: AnalyzedText, doc: number): [number, number][] {
+  /**
+   * Spans of the (up to three) highest-weighted unigram features this note shares with a training note.
+   * Many codes fall back on the same few neighbours, so each note-neighbour answer is computed once.
+   */
+  private sharedTermSpans(note: NoteEvidence, doc: number): [number, number][] {
+    const known = note.sharedSpans.get(doc);
+    if (known) return known;
     const d = this.scorer.docs[doc]!.v;
-    const inDoc = new Map<number, number>();
-    for (let i = 0; i < d.idx.length; i++) inDoc.set(d.idx[i]!, d.val[i]!);
-    const best = new Map<string, { w: number; t: Token }>();
-    for (const t of analyzed.tokens) {
-      if (t.negated || best.has(t.stem)) continue;
-      const i = this.scorer.vectorizer.termIndex(t.stem);
-      if (i === undefined) continue;
-      const w = inDoc.get(i);
-      if (w !== undefined) best.set(t.stem, { w: w * (this.state.vectorizer.idf[i] ?? 0), t });
+    const best: { w: number; t: Token }[] = [];
+    for (const { term, token } of this.positiveTerms(note)) {
+      const at = sortedIndexOf(d.idx, term);
+      if (at >= 0) best.push({ w: d.val[at]! * (this.state.vectorizer.idf[term] ?? 0), t: token });
     }
-    const top = [...best.values()].sort((a, b) => b.w - a.w || a.t.start - b.t.start).slice(0, 3);
-    return spans(top.map((x) => x.t));
+    const top = best.sort((a, b) => b.w - a.w || a.t.start - b.t.start).slice(0, 3);
+    const result = spans(top.map((x) => x.t));
+    note.sharedSpans.set(doc, result);
+    return result;
+  }
+
+  /** The note's features among its positive stems, each with the stem's first positive token, in note order. */
+  private positiveTerms(note: NoteEvidence): { term: number; token: Token }[] {
+    if (!note.positiveTerms) {
+      const seen = new Set<string>();
+      note.positiveTerms = [];
+      for (const t of note.analyzed.tokens) {
+        if (t.negated || seen.has(t.stem)) continue;
+        seen.add(t.stem);
+        const term = this.scorer.vectorizer.termIndex(t.stem);
+        if (term !== undefined) note.positiveTerms.push({ term, token: t });
+      }
+    }
+    return note.positiveTerms;
   }
 }
 
-const stemIndexCache = new WeakMap<AnalyzedText, Map<string, Token[]>>();
+/**
+ * What evidence finding needs from one note, computed at most once per prediction. Held by the
+ * prediction itself (not a WeakMap keyed by the note): ephemeron caches made the young-generation
+ * collector promote every note, and the old-generation collections that followed set the latency tail.
+ */
+class NoteEvidence {
+  /** Features of the note's positive stems with their first positive token (see CodeModel.positiveTerms). */
+  positiveTerms: { term: number; token: Token }[] | undefined;
+  /** Shared-term spans by training note. */
+  readonly sharedSpans = new Map<number, [number, number][]>();
+  private stems: Map<string, Token[]> | undefined;
 
-/** Tokens of a note by stem, built once per note. */
-function stemIndex(analyzed: AnalyzedText): Map<string, Token[]> {
-  let m = stemIndexCache.get(analyzed);
-  if (!m) {
-    m = new Map();
-    for (const t of analyzed.tokens) {
-      const list = m.get(t.stem);
-      if (list) list.push(t);
-      else m.set(t.stem, [t]);
+  constructor(readonly analyzed: AnalyzedText) {}
+
+  /** Tokens by stem. */
+  byStem(): Map<string, Token[]> {
+    if (!this.stems) {
+      this.stems = new Map();
+      for (const t of this.analyzed.tokens) {
+        const list = this.stems.get(t.stem);
+        if (list) list.push(t);
+        else this.stems.set(t.stem, [t]);
+      }
     }
-    stemIndexCache.set(analyzed, m);
+    return this.stems;
   }
-  return m;
+}
+
+/** Position of `x` in an ascending array, or -1. */
+function sortedIndexOf(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const y = sorted[mid]!;
+    if (y === x) return mid;
+    if (y < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function firstPerStem(tokens: readonly Token[]): Token[] {

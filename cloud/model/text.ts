@@ -139,9 +139,27 @@ function matchAt(words: readonly RawWord[], i: number, cue: readonly string[]): 
   return true;
 }
 
-function markScopes(words: readonly RawWord[], text: string, cues: readonly (readonly string[])[], direction: 'forward' | 'backward', out: boolean[]): void {
+type Cues = ReadonlyMap<string, readonly (readonly string[])[]>;
+
+/** Cues by their first word, in list order, so each word is checked only against cues it can open. */
+function byFirstWord(cues: readonly (readonly string[])[]): Cues {
+  const index = new Map<string, (readonly string[])[]>();
+  for (const cue of cues) {
+    const list = index.get(cue[0]!);
+    if (list) list.push(cue);
+    else index.set(cue[0]!, [cue]);
+  }
+  return index;
+}
+
+const PRE_NEGATION_CUES = byFirstWord(PRE_NEGATION);
+const POST_NEGATION_CUES = byFirstWord(POST_NEGATION);
+const UNCERTAIN_CUES = byFirstWord(UNCERTAIN);
+const HISTORY_CUES = byFirstWord(HISTORY);
+
+function markScopes(words: readonly RawWord[], text: string, cues: Cues, direction: 'forward' | 'backward', out: boolean[]): void {
   for (let i = 0; i < words.length; i++) {
-    for (const cue of cues) {
+    for (const cue of cues.get(words[i]!.lower) ?? []) {
       if (!matchAt(words, i, cue)) continue;
       const sentence = words[i]?.sentence;
       if (direction === 'forward') {
@@ -174,21 +192,18 @@ export function analyze(text: string): AnalyzedText {
   const negated = new Array<boolean>(words.length).fill(false);
   const uncertain = new Array<boolean>(words.length).fill(false);
   const history = new Array<boolean>(words.length).fill(false);
-  markScopes(words, text, PRE_NEGATION, 'forward', negated);
-  markScopes(words, text, POST_NEGATION, 'backward', negated);
-  markScopes(words, text, UNCERTAIN, 'forward', uncertain);
-  markScopes(words, text, HISTORY, 'forward', history);
+  markScopes(words, text, PRE_NEGATION_CUES, 'forward', negated);
+  markScopes(words, text, POST_NEGATION_CUES, 'backward', negated);
+  markScopes(words, text, UNCERTAIN_CUES, 'forward', uncertain);
+  markScopes(words, text, HISTORY_CUES, 'forward', history);
   const tokens: Token[] = [];
   words.forEach((w, i) => {
-    const base = { start: w.start, end: w.end, sentence: w.sentence, negated: negated[i] === true, uncertain: uncertain[i] === true, history: history[i] === true };
-    const expansion = ABBREVIATIONS[w.lower];
-    if (expansion && text.slice(w.start, w.end) !== w.lower) {
-      // Upper-case abbreviation ("HTN", "COPD"): keep it and add its expansion on the same span.
-      tokens.push({ ...base, stem: stem(w.lower) });
-      for (const part of expansion.split(' ')) tokens.push({ ...base, stem: stem(part) });
-    } else {
-      tokens.push({ ...base, stem: stem(w.lower) });
-    }
+    const token = (s: string): Token => ({ stem: s, start: w.start, end: w.end, sentence: w.sentence, negated: negated[i] === true, uncertain: uncertain[i] === true, history: history[i] === true });
+    // Own keys only: a note saying "Constructor" must not find Object.prototype's members here.
+    const expansion = Object.hasOwn(ABBREVIATIONS, w.lower) ? ABBREVIATIONS[w.lower] : undefined;
+    tokens.push(token(stem(w.lower)));
+    // Upper-case abbreviation ("HTN", "COPD"): keep it and add its expansion on the same span.
+    if (expansion && text.slice(w.start, w.end) !== w.lower) for (const part of expansion.split(' ')) tokens.push(token(stem(part)));
   });
   const last = words[words.length - 1];
   return { tokens, sentenceCount: last ? last.sentence + 1 : 0 };
