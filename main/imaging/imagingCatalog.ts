@@ -102,7 +102,9 @@ export class ImagingCatalog {
           series: s.series.map((x) => ({ ...x, seriesNumber: null })),
         })),
       )
-      .sort((a, b) => (a.importedAt < b.importedAt ? 1 : a.importedAt > b.importedAt ? -1 : 0));
+      .sort((a, b) => (a.importedAt < b.importedAt ? 1 : a.importedAt > b.importedAt ? -1 : 0))
+      // A study imported from two folders is listed once, from the folder it opens from (the newest).
+      .filter((s, i, all) => all.findIndex((x) => x.studyInstanceUid === s.studyInstanceUid) === i);
     return { studies, recent: await this.deps.recent.list() };
   }
 

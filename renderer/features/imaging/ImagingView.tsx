@@ -1,26 +1,124 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType } from 'react';
+import type { OpenedSeries, SeriesSummary, StudyRef } from '../../../preload/contract';
+import { api } from '../../api';
+import { StudyBrowser } from './browser/StudyBrowser';
 import { probeCodec, type CodecProbeResult } from './codecProbe';
+import './ImagingView.css';
 
-/** The imaging workspace; loaded lazily so coders never pay for the viewer. */
+type ViewerModule = { CtViewer: ComponentType<{ series: OpenedSeries; onError?: (problem: unknown) => void }> };
+type VerifyModule = { VerifyPanel: ComponentType<{ series: OpenedSeries }> };
+
+// The viewer and the verify panel are separate modules, each its own lazy chunk. Globbing finds them
+// when their files exist, so the shell builds (with a placeholder) before they do.
+const viewerLoader = import.meta.glob<ViewerModule>('./viewer/CtViewer.tsx')['./viewer/CtViewer.tsx'];
+const verifyLoader = import.meta.glob<VerifyModule>('./verify/VerifyPanel.tsx')['./verify/VerifyPanel.tsx'];
+const CtViewer = viewerLoader ? lazy(() => viewerLoader().then((m) => ({ default: m.CtViewer }))) : null;
+const VerifyPanel = verifyLoader ? lazy(() => verifyLoader().then((m) => ({ default: m.VerifyPanel }))) : null;
+
+function closeSeries(seriesId: string): void {
+  // Main cancels the series' prefetch; nothing to wait for, and a failure only leaves it open in main.
+  void api.call('imaging.series.close', { seriesId }).catch(() => undefined);
+}
+
+function problemText(problem: unknown): string {
+  return problem instanceof Error ? problem.message : String(problem);
+}
+
+/**
+ * The imaging workspace: the study browser on the left, the viewer in the middle and the verify panel
+ * on the right. Opening a series asks main for it; switching series closes the previous one (main then
+ * stops prefetching it), and so does leaving the view. Loaded lazily so coders never pay for it.
+ */
 export default function ImagingView() {
   const [codec, setCodec] = useState<CodecProbeResult | null>(null);
+  const [opened, setOpened] = useState<OpenedSeries | null>(null);
+  const [opening, setOpening] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [viewerProblem, setViewerProblem] = useState<string | null>(null);
+  const [recentKey, setRecentKey] = useState(0);
+  const current = useRef<OpenedSeries | null>(null);
+  const ticket = useRef(0);
+
   useEffect(() => {
     let live = true;
     void probeCodec().then((result) => live && setCodec(result));
     return () => {
       live = false;
+      if (current.current) closeSeries(current.current.seriesId);
     };
   }, []);
+
+  const open = async (study: StudyRef, series: SeriesSummary) => {
+    const mine = ++ticket.current;
+    setOpening(series.description || series.seriesInstanceUid);
+    setError(null);
+    try {
+      const next = await api.call('imaging.series.open', { study, seriesInstanceUid: series.seriesInstanceUid });
+      const previous = current.current;
+      if (mine !== ticket.current) {
+        // A later click won; this one is not shown, so it should not stay open either.
+        if (next.seriesId !== previous?.seriesId) closeSeries(next.seriesId);
+        return;
+      }
+      if (previous && previous.seriesId !== next.seriesId) closeSeries(previous.seriesId);
+      current.current = next;
+      setViewerProblem(null);
+      setOpened(next);
+      setRecentKey((k) => k + 1);
+    } catch (e) {
+      if (mine === ticket.current) setError(`The series could not be opened: ${(e as Error).message}`);
+    } finally {
+      if (mine === ticket.current) setOpening(null);
+    }
+  };
+
   return (
-    <section aria-labelledby="imaging-title">
-      <h1 id="imaging-title">Imaging</h1>
-      <p className="muted">No studies on this station yet.</p>
-      <dl className="facts">
-        <dt>HTJ2K decoder</dt>
-        <dd data-testid="codec-status" data-state={codec === null ? 'loading' : codec.ok ? 'ready' : 'failed'}>
-          {codec === null ? 'Starting…' : codec.ok ? `Ready (compiled in ${Math.round(codec.ms)} ms)` : `Unavailable: ${codec.error}`}
-        </dd>
-      </dl>
+    <section className="imaging-workspace" aria-labelledby="imaging-title">
+      <header className="imaging-bar">
+        <h1 id="imaging-title">Imaging</h1>
+        <span className="muted small">
+          HTJ2K decoder:{' '}
+          <span data-testid="codec-status" data-state={codec === null ? 'loading' : codec.ok ? 'ready' : 'failed'}>
+            {codec === null ? 'starting…' : codec.ok ? `ready (compiled in ${Math.round(codec.ms)} ms)` : `unavailable: ${codec.error}`}
+          </span>
+        </span>
+      </header>
+      <StudyBrowser openSeriesUid={opened?.series.instanceUid ?? null} onOpenSeries={(study, series) => void open(study, series)} refreshKey={recentKey} />
+      <div className="imaging-viewer" role="region" aria-label="Viewer" aria-busy={opening !== null}>
+        {error && (
+          <p role="alert" className="browser-error">
+            {error}
+          </p>
+        )}
+        {viewerProblem && (
+          <p role="alert" className="browser-error">
+            {viewerProblem}
+          </p>
+        )}
+        {opening && <p className="muted">Opening {opening}…</p>}
+        {opened ? (
+          <div className="viewer-host" data-testid="viewer-host" data-series-id={opened.seriesId}>
+            {CtViewer ? (
+              <Suspense fallback={<p className="muted">Loading the viewer…</p>}>
+                <CtViewer key={opened.seriesId} series={opened} onError={(problem) => setViewerProblem(problemText(problem))} />
+              </Suspense>
+            ) : (
+              <p className="muted" data-testid="viewer-placeholder">
+                {opened.modality} series {opened.series.description} ({opened.frameCount} slices) is open; the viewer is not part of this build yet.
+              </p>
+            )}
+          </div>
+        ) : (
+          !opening && <p className="muted viewer-empty">Choose a study, then a series (arrows and Enter work in every list).</p>
+        )}
+      </div>
+      {opened && VerifyPanel && (
+        <aside className="imaging-verify" aria-label="Verification">
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <VerifyPanel key={opened.seriesId} series={opened} />
+          </Suspense>
+        </aside>
+      )}
     </section>
   );
 }
