@@ -27,6 +27,8 @@ import type { ImageSeries, ImageStudy } from './seriesModel.js';
 export interface HealthImagingConnection {
   readonly client: MedicalImagingClient;
   readonly datastoreId: string;
+  /** Changes whenever the client is made again (region, endpoint or sign-in changed). */
+  readonly id: string;
 }
 
 export interface ImagingCatalogDeps {
@@ -50,7 +52,7 @@ export function healthImagingFromSettings(settings: SettingsService, aws: AwsCli
     const key = [settings.get('aws.region'), endpoint, settings.get('aws.sso.startUrl')].join(' ');
     // A custom endpoint (VPC endpoint, stand-in) is the whole host: no `runtime-` prefix on it.
     if (current?.key !== key) current = { key, client: aws.create(MedicalImagingClient, { endpoint, disableHostPrefix: endpoint !== null }) };
-    return { client: current.client, datastoreId };
+    return { client: current.client, datastoreId, id: key };
   };
 }
 
@@ -202,9 +204,12 @@ export class ImagingCatalog {
     this.deps.pipeline().close(seriesId);
   }
 
-  /** One load per study; a failed load is forgotten so the next call tries again. */
+  /**
+   * One load per study (per HealthImaging client, so a changed endpoint or sign-in is used at once); a
+   * failed load is forgotten so the next call tries again.
+   */
   private load(ref: StudyRef): Promise<LoadedStudy> {
-    const key = studyKey(ref);
+    const key = ref.kind === 'local' ? studyKey(ref) : `${studyKey(ref)} via ${this.requireHealthImaging().id}`;
     let loading = this.loaded.get(key);
     if (!loading) {
       loading = (ref.kind === 'local' ? this.loadLocal(ref.studyInstanceUid) : this.loadHealthImaging(ref.datastoreId, ref.imageSetId)).catch((error: unknown) => {

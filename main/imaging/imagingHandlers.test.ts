@@ -1,9 +1,11 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallReply, MethodName, OpenedSeries, StudySearchResult } from '../../preload/contract.js';
 import { HealthImagingStandIn } from '../../test/standins/healthimaging/healthImagingStandIn.js';
 import { createTestServices, type TestServices } from '../../test/support/testServices.js';
-import { sourceResourcesDir } from '../app/paths.js';
+import { tempDir } from '../../test/support/tempDir.js';
+import { SOURCE_ROOT, sourceResourcesDir } from '../app/paths.js';
 import { createHandlerRegistry } from '../handlers.js';
 import type { CallContext } from '../ipc/callContext.js';
 import type { HandlerRegistry } from '../ipc/handlerRegistry.js';
@@ -12,11 +14,15 @@ import { LocalImageLibrary } from './localLibrary.js';
 
 const CT_DIR = join(sourceResourcesDir(), 'demo-ct');
 const CT_STUDY = '1.3.46.670589.33.1.27492712521914879309.27169771283235650014';
+const CT1_STUDY = '1.3.6.1.4.1.5962.1.2.1.20040826185059.5457';
+const CT2_STUDY = '1.3.6.1.4.1.5962.1.2.2.20040826185059.5457';
 const context: CallContext = { origin: 'test', frameUrl: 'test', principal: { id: 'tester', displayName: 'Tester', kind: 'local-profile' } };
 
 let standIn: HealthImagingStandIn;
 let t: TestServices;
 let registry: HandlerRegistry;
+/** An image set the search found, opened through the stand-in. */
+let foundRef: unknown;
 
 async function call<T>(method: MethodName, input?: unknown): Promise<T> {
   const reply: CallReply = await registry.invoke(method, input, context);
@@ -33,11 +39,17 @@ beforeAll(async () => {
   // The default credential chain reads these: the stand-in checks the access key, not the signature.
   process.env.AWS_ACCESS_KEY_ID = 'AKIDSTANDIN';
   process.env.AWS_SECRET_ACCESS_KEY = 'standin-secret';
+  const samples = tempDir('atrium-ahi-');
+  copyFileSync(join(SOURCE_ROOT, 'test/fixtures/htj2k/CT1_JPH.dcm'), join(samples, 'a'));
+  copyFileSync(join(SOURCE_ROOT, 'test/fixtures/htj2k/CT2_JPH.dcm'), join(samples, 'b'));
   standIn = await HealthImagingStandIn.start({
-    dicomDirs: [CT_DIR],
+    dicomDirs: [CT_DIR, samples],
     maxPageSize: 1,
-    deniedAccessKeys: ['AKIDDENIED'],
-    tags: { [CT_STUDY]: { patientId: 'PAT-7', accessionNumber: 'ACC-7', studyDate: '20240105' } },
+    tags: {
+      [CT_STUDY]: { patientId: 'PAT-7', accessionNumber: 'ACC-7', studyDate: '20240105' },
+      [CT1_STUDY]: { patientId: 'PAT-1', accessionNumber: 'ACC-1', studyDate: '20040826' },
+      [CT2_STUDY]: { patientId: 'PAT-1', accessionNumber: 'ACC-2', studyDate: '20050101' },
+    },
   });
   t = createTestServices();
   registry = createHandlerRegistry(t.services);
@@ -99,11 +111,19 @@ describe('imaging contract methods', () => {
     const first = await call<StudySearchResult>('imaging.studies.search', { patientId: 'PAT-7', pageSize: 1 });
     expect(first.studies).toHaveLength(1);
     expect(first.studies[0]).toMatchObject({ patientId: 'PAT-7', accessionNumber: 'ACC-7', studyInstanceUid: CT_STUDY, studyDate: '20240105' });
+    expect(first.nextToken).toBeNull();
+    // Two studies of one patient come a page at a time, the second page by the first page's token.
+    const page1 = await call<StudySearchResult>('imaging.studies.search', { patientId: 'PAT-1', pageSize: 1 });
+    expect(page1.nextToken).not.toBeNull();
+    const page2 = await call<StudySearchResult>('imaging.studies.search', { patientId: 'PAT-1', pageSize: 1, nextToken: page1.nextToken });
+    expect([...page1.studies, ...page2.studies].map((x) => x.accessionNumber).sort()).toEqual(['ACC-1', 'ACC-2']);
+    expect(page2.nextToken).toBeNull();
     expect((await call<StudySearchResult>('imaging.studies.search', { patientId: 'NOBODY' })).studies).toEqual([]);
     expect((await call<StudySearchResult>('imaging.studies.search', { studyDateFrom: '2024-01-01', studyDateTo: '2024-01-31' })).studies).toHaveLength(1);
     expect((await call<StudySearchResult>('imaging.studies.search', { studyDateFrom: '2025-01-01' })).studies).toEqual([]);
 
     const ref = first.studies[0]?.ref;
+    foundRef = ref;
     const detail = await call<{ patient: { id: string }; study: { accession: string }; series: { seriesInstanceUid: string; slices: number }[] }>('imaging.study.get', { study: ref });
     expect(detail.patient.id).toBe('PAT-7');
     expect(detail.study.accession).toBe('ACC-7');
@@ -122,6 +142,8 @@ describe('imaging contract methods', () => {
       const error = await failure('imaging.studies.search', { patientId: 'PAT-7' });
       expect(error.code).toBe('forbidden');
       expect(error.message).toMatch(/HealthImaging denied access \(AccessDeniedException\)/);
+      // A study loaded through the earlier endpoint is loaded again through the new one, not served stale.
+      expect((await failure('imaging.study.get', { study: foundRef })).code).toBe('forbidden');
     } finally {
       await denied.close();
     }
