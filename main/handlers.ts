@@ -2,6 +2,7 @@ import { platform } from 'node:os';
 import type { UpdateStatus } from '../preload/contract.js';
 import { registerCodingHandlers } from './coding/codingHandlers.js';
 import { registerImagingHandlers } from './imaging/imagingHandlers.js';
+import { registerVerificationHandlers } from './imaging/verificationHandlers.js';
 import { HandlerRegistry } from './ipc/handlerRegistry.js';
 import type { Services } from './services.js';
 import { connectSessionEvents, registerSessionHandlers } from './session/sessionHandlers.js';
@@ -29,6 +30,7 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
   registerCodingHandlers(registry, () => services.coding);
   registerWorklistHandlers(registry, services);
   registerImagingHandlers(registry, services);
+  registerVerificationHandlers(registry, services);
   registry.register('status.summary', async () => ({ pendingUploads: await pendingUploads(services), model: services.codeSuggester.describe() }));
   registry.register('sync.status', async () => (await services.sync).status());
   registry.register('sync.now', async () => {

@@ -19,6 +19,8 @@ import { FramePipeline } from './imaging/framePipeline.js';
 import type { ImagingCatalog } from './imaging/imagingCatalog.js';
 import { SessionLock } from './session/sessionLock.js';
 import type { SyncEngine } from './sync/syncEngine.js';
+import type { VerificationEvents } from './imaging/verificationEvents.js';
+import type { VerificationService } from './imaging/verificationService.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
 import { Store } from './store/store.js';
 import { storeFile } from './store/storeLocation.js';
@@ -238,6 +240,7 @@ export class Services {
         principal: () => this.principal.current().id,
         log: this.log,
         onChange: (status) => this.events.emit('sync.changed', status),
+        afterSync: async () => (await this.verificationEvents).publishPending(),
       });
       this.onDispose(() => service.dispose());
       return service.engine;
@@ -302,6 +305,35 @@ export class Services {
         recent: new RecentStudies(join(this.env.userDataDir, 'imaging', 'recent.json')),
         pipeline: () => this.imagingFrames,
         healthImaging: healthImagingFromSettings(this.settings, this.aws),
+      });
+    });
+  }
+
+  /** Radiologists' verifications of series as ground truth, saved in the store with their outbox rows. */
+  get verifications(): Promise<VerificationService> {
+    return this.once('verifications', async () => {
+      const { VerificationService } = await import('./imaging/verificationService.js');
+      return new VerificationService({
+        store: await this.store,
+        labels: () => this.settings.get('imaging.verification.labels'),
+        eventBus: () => this.settings.get('aws.eventBridge.busName'),
+      });
+    });
+  }
+
+  /** Publishes `ImageVerified` to EventBridge after sync; the SDK loads only once a bus is configured. */
+  get verificationEvents(): Promise<VerificationEvents> {
+    return this.once('verificationEvents', async () => {
+      const { VerificationEvents } = await import('./imaging/verificationEvents.js');
+      return new VerificationEvents({
+        store: await this.store,
+        busName: () => this.settings.get('aws.eventBridge.busName'),
+        putEvents: async () => {
+          const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+          const client = this.aws.create(EventBridgeClient, { endpoint: this.settings.get('aws.eventBridge.endpoint') });
+          return (entries) => client.send(new PutEventsCommand({ Entries: entries }));
+        },
+        log: this.log,
       });
     });
   }

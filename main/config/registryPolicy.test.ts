@@ -16,6 +16,7 @@ const REG_OUTPUT = [
   '',
   'HKEY_LOCAL_MACHINE\\Software\\Policies\\Atrium\\Defaults',
   '    ui.theme    REG_SZ    dark',
+  '    imaging.verification.labels    REG_SZ    nodule, pneumonia,embolism',
   '',
 ].join('\r\n');
 
@@ -23,7 +24,7 @@ describe('registry policy (Windows)', () => {
   it('reads Enforced and Defaults values with the types the settings need', () => {
     expect(parseRegQuery(REG_OUTPUT)).toEqual({
       enforced: { 'aws.region': 'eu-central-1', 'store.allowPhiWithoutKeyring': false, 'session.idleLockMinutes': 10, 'aws.sagemaker.endpointName': null },
-      defaults: { 'ui.theme': 'dark' },
+      defaults: { 'ui.theme': 'dark', 'imaging.verification.labels': ['nodule', 'pneumonia', 'embolism'] },
     });
     expect(() => validatePolicy(parseRegQuery(REG_OUTPUT), 'registry')).not.toThrow();
   });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { z } from 'zod';
 import { SETTING_KEYS, type SettingKey } from '../../preload/contract.js';
 import { settingValueSchema } from './policy.js';
 
@@ -39,6 +40,8 @@ function convert(name: string, type: string, data: string): unknown {
     return n;
   }
   if (data === '' && known && settingValueSchema(name as SettingKey).safeParse(null).success) return null;
+  // A list (the verification labels) is one REG_SZ, comma-separated.
+  if (known && settingValueSchema(name as SettingKey) instanceof z.ZodArray) return data.split(',').map((item) => item.trim()).filter((item) => item !== '');
   return data;
 }
 

@@ -8,6 +8,10 @@ import { Worklist } from '../worklist/worklist.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migrations/migration.js';
 import { Store } from './store.js';
+
+/** The schema this build ships, and the one a failing or newer migration would bring. */
+const CURRENT = MIGRATIONS.at(-1)?.version ?? 0;
+const NEXT = CURRENT + 1;
 import { StoreError } from './storeErrors.js';
 import { backupStore, exportUnsent, restoreStore, storeStats } from './storeOps.js';
 import { openTestStore, sampleEncounters, sampleNotes, testStoreOptions } from './storeTestKit.js';
@@ -106,7 +110,7 @@ describe('the encrypted store', () => {
     const dir = tempDir();
     (await seeded(dir)).close();
     const broken: Migration = {
-      version: 2,
+      version: NEXT,
       name: 'broken',
       up(db) {
         db.exec('CREATE TABLE extra (x INTEGER); ALTER TABLE encounters ADD COLUMN extra_flag INTEGER');
@@ -115,9 +119,9 @@ describe('the encrypted store', () => {
     };
     const failed = await codeOf(openTestStore(dir, { migrations: [...MIGRATIONS, broken] }));
     expect(failed.code).toBe('migration_failed');
-    expect(failed.message).toMatch(/0002-broken.*rolled back/);
+    expect(failed.message).toMatch(new RegExp(`${String(NEXT).padStart(4, '0')}-broken.*rolled back`));
     const store = await openTestStore(dir);
-    expect(store.status.schemaVersion).toBe(1);
+    expect(store.status.schemaVersion).toBe(CURRENT);
     expect(store.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 0 });
     expect(store.db.prepare('SELECT count(*) AS n FROM encounters').get()).toEqual({ n: 20 });
     store.close();
@@ -125,13 +129,13 @@ describe('the encrypted store', () => {
 
   it('opens a store from a newer Atrium read-only, with the reason', async () => {
     const dir = tempDir();
-    const next: Migration = { version: 2, name: 'future', up: (db) => db.exec('CREATE TABLE future (x INTEGER)') };
+    const next: Migration = { version: NEXT, name: 'future', up: (db) => db.exec('CREATE TABLE future (x INTEGER)') };
     const newer = await openTestStore(dir, { migrations: [...MIGRATIONS, next] });
     new Worklist(newer).ingest({ encounters: sampleEncounters(3) }, { synthetic: true });
     newer.close();
     const store = await openTestStore(dir);
     expect(store.status.readOnly).toBe(true);
-    expect(store.status.readOnlyReason).toMatch(/newer version of Atrium \(schema 2, this version knows 1\)/);
+    expect(store.status.readOnlyReason).toContain(`newer version of Atrium (schema ${NEXT}, this version knows ${CURRENT})`);
     const w = new Worklist(store);
     expect(w.list().items).toHaveLength(3);
     expect(() => w.claimNext('coder')).toThrow(StoreError);

@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { backoffDelay } from './backoff.js';
 import { parseChange, WarehouseError, type Change, type Warehouse } from '../warehouse/warehouse.js';
 import type { OutboxEntry, Quarantined, SyncStore } from './syncStore.js';
 
@@ -56,6 +57,12 @@ export interface SyncEngineOptions {
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
   readonly onChange?: (status: SyncStatus) => void;
+  /**
+   * After a sync that went through: hands work the warehouse acknowledged on to other systems (the
+   * `ImageVerified` events). It keeps its own retry state per item, so its failure is logged and does
+   * not fail the sync or hold back the coder's pull.
+   */
+  readonly afterSync?: () => Promise<unknown>;
 }
 
 const STREAM = 'worklist';
@@ -170,6 +177,7 @@ export class SyncEngine {
       const warehouse = await this.o.warehouse();
       await this.push(warehouse, t);
       await this.pull(warehouse, t);
+      await this.afterSync();
       this.failures = 0;
       this.lastSyncAt = this.now();
       this.lastError = null;
@@ -196,10 +204,15 @@ export class SyncEngine {
 
   /** Exponential backoff with "equal jitter": half the delay fixed, half random. */
   backoffDelay(): number {
-    const base = this.o.backoffBaseMs ?? 2_000;
-    const max = this.o.backoffMaxMs ?? 5 * 60_000;
-    const exp = Math.min(max, base * 2 ** Math.max(0, this.failures - 1));
-    return Math.round(exp / 2 + (this.random() * exp) / 2);
+    return backoffDelay(this.failures, this.o.backoffBaseMs ?? 2_000, this.o.backoffMaxMs ?? 5 * 60_000, this.random);
+  }
+
+  private async afterSync(): Promise<void> {
+    try {
+      await this.o.afterSync?.();
+    } catch (e) {
+      this.o.log.warn('sync.after_sync_failed', { error: e as Error });
+    }
   }
 
   private schedule(delayMs: number): void {

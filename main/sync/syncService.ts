@@ -12,6 +12,8 @@ export interface SyncServiceOptions {
   readonly principal: () => string;
   readonly log: Logger;
   readonly onChange: (status: SyncStatus) => void;
+  /** Runs after each sync that went through (publishing verification events). */
+  readonly afterSync?: () => Promise<unknown>;
 }
 
 /** Where the embedded warehouse (demo data) lives. */
@@ -30,6 +32,7 @@ export function createSyncService(o: SyncServiceOptions): { engine: SyncEngine; 
     store: sync,
     log: o.log,
     onChange: o.onChange,
+    ...(o.afterSync ? { afterSync: o.afterSync } : {}),
     warehouse: async () => {
       if (warehouse) return warehouse;
       if (o.warehouseKind() === 'snowflake') {

@@ -29,6 +29,15 @@ export interface LedgerRow {
   readonly reason: string | null;
 }
 
+/** A verification as the warehouse filed it (IMAGING.IMAGE_VERIFICATIONS). */
+export interface FiledVerification {
+  readonly clientMutationId: string;
+  readonly studyUid: string | null;
+  readonly verifiedBy: string;
+  /** The JSON the desktop sent. */
+  readonly payload: string;
+}
+
 export interface EncounterState {
   readonly encounterId: string;
   readonly status: string;
@@ -55,4 +64,5 @@ export interface WarehouseAdmin {
   ledger(): Promise<LedgerRow[]>;
   encounter(encounterId: string): Promise<EncounterState | null>;
   changeCount(): Promise<number>;
+  imageVerifications(): Promise<FiledVerification[]>;
 }

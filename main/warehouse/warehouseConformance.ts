@@ -129,6 +129,22 @@ export function warehouseConformance(name: string, setup: () => Promise<Conforma
       expect(by.get(ok.clientMutationId)).toMatchObject({ status: 'accepted' });
     });
 
+    it('files an image verification once under its verification id, and refuses one that is not JSON', async () => {
+      const payload = { verificationId: 'v-1', studyUid: '1.2.840.1', seriesUid: '1.2.840.1.2', verdict: 'verified', labels: ['nodule'] };
+      const v = mutation('image_verification', 'rad1', null, payload);
+      const broken = mutation('image_verification', 'rad1', null, '{"verdict": verified');
+      const first = await a.push([v, broken]);
+      const by = new Map(first.outcomes.map((o) => [o.clientMutationId, o]));
+      expect(by.get(v.clientMutationId)).toMatchObject({ status: 'accepted' });
+      expect(by.get(broken.clientMutationId)).toMatchObject({ status: 'rejected', reason: 'invalid' });
+      const again = await b.push([v]);
+      expect(again.outcomes).toEqual([{ clientMutationId: v.clientMutationId, status: 'accepted' }]);
+      const filed = (await target.admin.imageVerifications()).filter((f) => f.clientMutationId === v.clientMutationId || f.clientMutationId === broken.clientMutationId);
+      expect(filed).toHaveLength(1);
+      expect(filed[0]).toMatchObject({ clientMutationId: v.clientMutationId, studyUid: '1.2.840.1', verifiedBy: 'rad1' });
+      expect(JSON.parse(filed[0]?.payload ?? '{}')).toEqual(payload);
+    });
+
     it('pulls changes after a cursor in ordered pages, each version once', async () => {
       await target.admin.upsertEncounters(Array.from({ length: 25 }, (_, i) => ({ encounterId: `E-page-${i}`, mrn: `MP${i}` })));
       const whole = await pullAll(a, 0, 1000);

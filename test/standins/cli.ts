@@ -15,6 +15,24 @@ const STAND_INS: Record<string, StandInEntry> = {
     usage: 'snowflake [--port N] [--encounters N] [--bulk N [--assign CODER]] [--latency MS]',
     start: async (args) => (await import('./snowflake/main.js')).start(args),
   },
+  eventbridge: {
+    usage: 'eventbridge [--port N] [--fail throttle|internal|drop-response[,…]]',
+    start: async (args) => {
+      const { values } = parseArgs({ args, options: { port: { type: 'string' }, fail: { type: 'string' } }, strict: true });
+      const { EventBridgeStandIn } = await import('./eventbridge/eventBridgeStandIn.js');
+      const standIn = await EventBridgeStandIn.start(values.port ? Number(values.port) : 0);
+      const faults = (values.fail ?? '').split(',').filter((f) => f !== '');
+      for (const fault of faults) {
+        if (fault !== 'throttle' && fault !== 'internal' && fault !== 'drop-response') throw new Error(`--fail: unknown fault ${fault}`);
+        standIn.failNext(fault);
+      }
+      standIn.onEvent = (e) => process.stdout.write(`${e.eventBusName} ${e.source} ${e.detailType} ${JSON.stringify(e.detail)}\n`);
+      return {
+        lines: [`EventBridge stand-in on ${standIn.endpoint} (PutEvents; set aws.eventBridge.endpoint to it)`, ...(faults.length ? [`first requests: ${faults.join(', ')}`] : [])],
+        close: () => standIn.close(),
+      };
+    },
+  },
   healthimaging: {
     usage: 'healthimaging --dicom <dir> [--dicom <dir>…] [--port N] [--latency-ms N] [--mbit N]',
     start: async (args) => {

@@ -1,6 +1,7 @@
 import { migration as m0001 } from './0001-initial.js';
+import { migration as m0002 } from './0002-image-verifications.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Add `NNNN-name.ts` and list it here; never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [m0001];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002];
 export type { Migration } from './migration.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EncounterInput, EncounterState, LedgerRow, NoteInput, RawChangeInput, WarehouseAdmin } from '../admin.js';
+import type { EncounterInput, EncounterState, FiledVerification, LedgerRow, NoteInput, RawChangeInput, WarehouseAdmin } from '../admin.js';
 import { payloadBytes, WarehouseError, type OutboundMutation, type PullPage, type PushOutcome, type PushResult, type RawChange, type RejectionReason, type Warehouse } from '../warehouse.js';
 
 type Db = Database.Database;
@@ -86,14 +86,9 @@ export class LocalWarehouse implements Warehouse, WarehouseAdmin {
         if (insert.run(m.clientMutationId, m.coder, m.kind, m.encounterId, m.clientSeq, m.payload, now).changes === 0) continue;
         if (m.kind === 'audit') {
           db.prepare(`INSERT OR IGNORE INTO desktop_audit VALUES (?, ?, ?, ?)`).run(m.clientMutationId, m.coder, m.payload, now);
-        } else if (m.kind === 'image_verification') {
-          db.prepare(`INSERT OR IGNORE INTO image_verifications VALUES (?, json_extract(?, '$.studyUid'), ?, ?, ?)`).run(
-            m.clientMutationId,
-            json(m.payload) ? m.payload : '{}',
-            m.coder,
-            m.payload,
-            now,
-          );
+        } else if (m.kind === 'image_verification' && json(m.payload)) {
+          // A payload that is not JSON is refused in the ledger below and never filed.
+          db.prepare(`INSERT OR IGNORE INTO image_verifications VALUES (?, json_extract(?, '$.studyUid'), ?, ?, ?)`).run(m.clientMutationId, m.payload, m.coder, m.payload, now);
         }
       }
       this.decide(db, now);
@@ -203,6 +198,17 @@ export class LocalWarehouse implements Warehouse, WarehouseAdmin {
 
   async changeCount(): Promise<number> {
     return (this.database().prepare(`SELECT count(*) AS n FROM worklist_changes`).get() as { n: number }).n;
+  }
+
+  async imageVerifications(): Promise<FiledVerification[]> {
+    return (
+      this.database().prepare(`SELECT client_mutation_id, study_uid, verified_by, payload FROM image_verifications ORDER BY received_at_ms, client_mutation_id`).all() as {
+        client_mutation_id: string;
+        study_uid: string | null;
+        verified_by: string;
+        payload: string;
+      }[]
+    ).map((r) => ({ clientMutationId: r.client_mutation_id, studyUid: r.study_uid, verifiedBy: r.verified_by, payload: r.payload }));
   }
 
   // ---- internals ----

@@ -55,10 +55,14 @@ USING (SELECT * FROM (${DEDUPED}) WHERE KIND = 'audit') s
 ON t.CLIENT_MUTATION_ID = s.CLIENT_MUTATION_ID
 WHEN NOT MATCHED THEN INSERT (CLIENT_MUTATION_ID, ACTOR, PAYLOAD, RECEIVED_AT_MS) VALUES (s.CLIENT_MUTATION_ID, s.CODER, s.PAYLOAD, ?)`;
 
-export const MERGE_VERIFICATIONS = `MERGE INTO ${DB}.IMAGING.IMAGE_VERIFICATIONS t
-USING (SELECT * FROM (${DEDUPED}) WHERE KIND = 'image_verification') s
+export const VERIFICATIONS = `${DB}.IMAGING.IMAGE_VERIFICATIONS`;
+
+/** Files verifications whose payload is JSON (the ledger refuses the others as `invalid`). */
+export const MERGE_VERIFICATIONS = `MERGE INTO ${VERIFICATIONS} t
+USING (SELECT * FROM (${DEDUPED}) WHERE KIND = 'image_verification' AND NOT (TRY_PARSE_JSON(PAYLOAD) IS NULL)) s
 ON t.CLIENT_MUTATION_ID = s.CLIENT_MUTATION_ID
-WHEN NOT MATCHED THEN INSERT (CLIENT_MUTATION_ID, STUDY_UID, VERIFIED_BY, PAYLOAD, RECEIVED_AT_MS) VALUES (s.CLIENT_MUTATION_ID, NULL, s.CODER, s.PAYLOAD, ?)`;
+WHEN NOT MATCHED THEN INSERT (CLIENT_MUTATION_ID, STUDY_UID, VERIFIED_BY, PAYLOAD, RECEIVED_AT_MS)
+  VALUES (s.CLIENT_MUTATION_ID, JSON_EXTRACT_PATH_TEXT(s.PAYLOAD, 'studyUid'), s.CODER, s.PAYLOAD, ?)`;
 
 /**
  * The decision on pending ledger rows (claims, and submissions behind them). Claims: the earliest pending claim on an unassigned open
@@ -86,8 +90,15 @@ WHERE OUTCOME = 'pending' AND KIND IN ('claim', 'submit_codes')`;
 
 export const DECIDE_REST = `UPDATE ${LEDGER} SET OUTCOME = 'accepted' WHERE OUTCOME = 'pending'`;
 
-export const READ_OUTCOMES = `SELECT l.CLIENT_MUTATION_ID, l.OUTCOME, l.REASON FROM ${LEDGER} l
-WHERE l.CLIENT_MUTATION_ID IN (SELECT CLIENT_MUTATION_ID FROM PUSH_BATCH)`;
+/**
+ * The batch's outcomes, small whatever the batch size: accepted rows come back as one count (the common
+ * case), every other outcome row by row. The caller checks the count covers the rest of the batch.
+ */
+export const READ_OUTCOMES = `SELECT CASE WHEN l.OUTCOME = 'accepted' THEN NULL ELSE l.CLIENT_MUTATION_ID END AS CLIENT_MUTATION_ID,
+  l.OUTCOME, l.REASON, COUNT(*) AS N
+FROM ${LEDGER} l
+WHERE l.CLIENT_MUTATION_ID IN (SELECT CLIENT_MUTATION_ID FROM PUSH_BATCH)
+GROUP BY 1, 2, 3`;
 
 export function pullSql(limit: number): string {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new RangeError(`page size ${limit}`);

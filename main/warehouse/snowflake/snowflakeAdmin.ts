@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { EncounterInput, EncounterState, LedgerRow, NoteInput, RawChangeInput, WarehouseAdmin } from '../admin.js';
+import type { EncounterInput, EncounterState, FiledVerification, LedgerRow, NoteInput, RawChangeInput, WarehouseAdmin } from '../admin.js';
 import { WarehouseError } from '../warehouse.js';
-import { CHANGES, ENCOUNTERS, LEDGER } from './pushSql.js';
+import { CHANGES, ENCOUNTERS, LEDGER, VERIFICATIONS } from './pushSql.js';
 
 export type SqlExec = (sql: string, params?: (string | number | null)[]) => Promise<Record<string, unknown>[]>;
 
@@ -88,6 +88,14 @@ export class SnowflakeAdmin implements WarehouseAdmin {
   async changeCount(): Promise<number> {
     const rows = await this.exec(`SELECT COUNT(*) AS N FROM ${CHANGES}`);
     return Number(rows[0]?.['N'] ?? 0);
+  }
+
+  async imageVerifications(): Promise<FiledVerification[]> {
+    const rows = await this.exec(`SELECT CLIENT_MUTATION_ID, STUDY_UID, VERIFIED_BY, PAYLOAD FROM ${VERIFICATIONS} ORDER BY RECEIVED_AT_MS, CLIENT_MUTATION_ID`);
+    return rows.map((raw) => {
+      const r = z.object({ CLIENT_MUTATION_ID: z.string(), STUDY_UID: z.string().nullable(), VERIFIED_BY: z.string(), PAYLOAD: z.string() }).parse(raw);
+      return { clientMutationId: r.CLIENT_MUTATION_ID, studyUid: r.STUDY_UID, verifiedBy: r.VERIFIED_BY, payload: r.PAYLOAD };
+    });
   }
 
   private async mustExist(encounterId: string): Promise<void> {

@@ -3,7 +3,7 @@ import { SETTING_KEYS, SettingsSchema, type SettingKey } from '../../../preload/
 import { api, ApiError } from '../../api';
 import { useAppStore } from '../../app/store';
 
-type Kind = { type: 'enum'; options: string[] } | { type: 'boolean' } | { type: 'number' } | { type: 'text' };
+type Kind = { type: 'enum'; options: string[] } | { type: 'boolean' } | { type: 'number' } | { type: 'list' } | { type: 'text' };
 
 /** Derives the editor for a setting from its schema, so a new setting needs no UI code. */
 function kindOf(key: SettingKey): Kind {
@@ -13,6 +13,7 @@ function kindOf(key: SettingKey): Kind {
   if (def.type === 'enum' && def.entries) return { type: 'enum', options: Object.values(def.entries) };
   if (def.type === 'boolean') return { type: 'boolean' };
   if (def.type === 'number') return { type: 'number' };
+  if (def.type === 'array') return { type: 'list' };
   return { type: 'text' };
 }
 
@@ -48,9 +49,11 @@ function SettingRow({ settingKey }: { settingKey: SettingKey }) {
   } else if (kind.type === 'boolean') {
     control = <input id={id} type="checkbox" disabled={locked} checked={value === true} onChange={(e) => void save(e.target.checked)} />;
   } else {
-    const shown = draft ?? (value === null ? '' : String(value));
+    // A list is edited as one line, its items separated by commas.
+    const shown = draft ?? (value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value));
     const commit = () => {
       if (draft === null) return;
+      if (kind.type === 'list') return void save(draft.split(',').map((item) => item.trim()).filter((item) => item !== ''));
       void save(kind.type === 'number' ? Number(draft) : draft.trim() === '' ? null : draft.trim());
     };
     control = (
