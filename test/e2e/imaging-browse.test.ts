@@ -78,7 +78,7 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
     await page.close();
   });
 
-  it('says HealthImaging is not configured, then finds a study by patient id, a page at a time', async () => {
+  it('says HealthImaging is not configured, then finds a study by patient id', async () => {
     useStandIn(null);
     const page = await openImaging();
     await searchPatient(page, 'PAT-42');
@@ -100,12 +100,12 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
   it('opens a series in the viewer, and closes it in main when another series replaces it', async () => {
     useStandIn(standIn.endpoint);
     const page = await openImaging();
+    // Keyboard only: the results, then the study's series, take the focus in turn; Enter goes on.
     await searchPatient(page, 'PAT-42');
-    await page.focus('[data-testid="search-results"]');
+    await page.waitForSelector('[data-testid="search-results"]:focus');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-testid="series-list"] [role="option"]');
+    await page.waitForSelector('[data-testid="series-list"]:focus');
     expect(await page.textContent('[data-testid="study-patient"]')).toContain('PAT-42');
-    await page.focus('[data-testid="series-list"]');
     await page.keyboard.press('Enter');
     const host = page.locator('[data-testid="viewer-host"]');
     await host.waitFor();

@@ -18,7 +18,7 @@ function searchError(error: unknown): string {
  * HealthImaging search by patient id, accession and study date range, a page at a time (the service
  * pages with tokens: the tokens of earlier pages are kept so Previous works without searching again).
  */
-export function HealthImagingSearch({ chosen, onChoose }: { chosen: StudyRef | null; onChoose: (study: StudyRef) => void }) {
+export function HealthImagingSearch({ chosen, onChoose }: { chosen: StudyRef | null; onChoose: (study: StudyRef, via: 'keyboard' | 'pointer') => void }) {
   const [form, setForm] = useState({ patientId: '', accessionNumber: '', studyDateFrom: '', studyDateTo: '' });
   const [query, setQuery] = useState<StudySearchInput | null>(null);
   /** tokens[i] fetched page i (undefined for the first). */
@@ -26,6 +26,8 @@ export function HealthImagingSearch({ chosen, onChoose }: { chosen: StudyRef | n
   const [page, setPage] = useState<StudySearchResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Counts answered searches: each new page of results takes the keyboard focus. */
+  const [answered, setAnswered] = useState(0);
 
   const load = async (q: StudySearchInput, token: string | undefined, pageTokens: (string | undefined)[]) => {
     setBusy(true);
@@ -34,6 +36,7 @@ export function HealthImagingSearch({ chosen, onChoose }: { chosen: StudyRef | n
       const result = await api.call('imaging.studies.search', { ...q, pageSize: PAGE_SIZE, ...(token ? { nextToken: token } : {}) });
       setPage(result);
       setTokens(pageTokens);
+      setAnswered((n) => n + 1);
     } catch (e) {
       setError(searchError(e));
       setPage(null);
@@ -92,12 +95,14 @@ export function HealthImagingSearch({ chosen, onChoose }: { chosen: StudyRef | n
             {page.studies.length === 0 ? 'No studies match.' : `Page ${tokens.length}: ${page.studies.length} stud${page.studies.length === 1 ? 'y' : 'ies'}`}
           </p>
           <KeyList<Found>
+            key={answered}
+            autoFocus
             label="HealthImaging studies"
             testId="search-results"
             items={page.studies}
             itemKey={(s) => (s.ref.kind === 'healthimaging' ? s.ref.imageSetId : '')}
             chosenKey={chosenKey}
-            onChoose={(s) => onChoose(s.ref)}
+            onChoose={(s, via) => onChoose(s.ref, via)}
             render={(s) => (
               <div className="study-row">
                 <div>

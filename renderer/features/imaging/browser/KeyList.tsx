@@ -5,18 +5,20 @@ interface KeyListProps<T> {
   readonly items: readonly T[];
   readonly itemKey: (item: T) => string;
   readonly render: (item: T, active: boolean) => ReactNode;
-  /** Enter or a click. */
-  readonly onChoose: (item: T) => void;
+  /** Enter or a click; `via` says which, so the caller can move the keyboard focus on. */
+  readonly onChoose: (item: T, via: 'keyboard' | 'pointer') => void;
   /** The chosen item's key (shown as selected). */
   readonly chosenKey?: string | null;
   readonly testId?: string;
+  /** Takes the keyboard focus when it appears (the next step after a choice made by keyboard). */
+  readonly autoFocus?: boolean;
 }
 
 /**
  * A list the keyboard can drive: Up/Down (and Home/End) move, Enter chooses, like the worklist grid.
  * One tab stop for the whole list (aria-activedescendant), so Tab moves between lists, not rows.
  */
-export function KeyList<T>({ label, items, itemKey, render, onChoose, chosenKey = null, testId }: KeyListProps<T>) {
+export function KeyList<T>({ label, items, itemKey, render, onChoose, chosenKey = null, testId, autoFocus = false }: KeyListProps<T>) {
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
   const id = useId();
@@ -24,6 +26,9 @@ export function KeyList<T>({ label, items, itemKey, render, onChoose, chosenKey 
   useEffect(() => {
     list.current?.children[active]?.scrollIntoView({ block: 'nearest' });
   }, [active]);
+  useEffect(() => {
+    if (autoFocus) list.current?.focus();
+  }, [autoFocus]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     const last = items.length - 1;
@@ -33,7 +38,7 @@ export function KeyList<T>({ label, items, itemKey, render, onChoose, chosenKey 
       setActive(move);
     } else if (e.key === 'Enter' && items[active] !== undefined) {
       e.preventDefault();
-      onChoose(items[active] as T);
+      onChoose(items[active] as T, 'keyboard');
     }
   };
 
@@ -59,7 +64,7 @@ export function KeyList<T>({ label, items, itemKey, render, onChoose, chosenKey 
             className={i === active ? 'active' : undefined}
             onClick={() => {
               setActive(i);
-              onChoose(item);
+              onChoose(item, 'pointer');
             }}
           >
             {render(item, i === active)}

@@ -9,10 +9,12 @@ interface SeriesListProps {
   readonly study: StudyRef;
   readonly openSeriesUid: string | null;
   readonly onOpen: (study: StudyRef, series: SeriesSummary) => void;
+  /** The study was chosen by keyboard: the series list takes the focus, so Enter again opens one. */
+  readonly autoFocus: boolean;
 }
 
 /** A study's patient and study facts, and its series with thumbnails; Enter or a click opens one. */
-export function SeriesList({ study, openSeriesUid, onOpen }: SeriesListProps) {
+export function SeriesList({ study, openSeriesUid, onOpen, autoFocus }: SeriesListProps) {
   const [detail, setDetail] = useState<StudyDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -60,6 +62,7 @@ export function SeriesList({ study, openSeriesUid, onOpen }: SeriesListProps) {
           items={detail.series}
           itemKey={(s) => s.seriesInstanceUid}
           chosenKey={openSeriesUid}
+          autoFocus={autoFocus}
           onChoose={(s) => onOpen(study, s)}
           render={(s) => (
             <div className="series-row" data-series-uid={s.seriesInstanceUid}>

@@ -28,6 +28,11 @@ export function StudyBrowser({ openSeriesUid, onOpenSeries, refreshKey }: StudyB
   const [library, setLibrary] = useState<ImagingLibrary | null>(null);
   const [libraryError, setLibraryError] = useState<string | null>(null);
   const [chosen, setChosen] = useState<StudyRef | null>(null);
+  const [chosenByKeyboard, setChosenByKeyboard] = useState(false);
+  const choose = (ref: StudyRef, via: 'keyboard' | 'pointer') => {
+    setChosen(ref);
+    setChosenByKeyboard(via === 'keyboard');
+  };
 
   useEffect(() => {
     let live = true;
@@ -65,7 +70,7 @@ export function StudyBrowser({ openSeriesUid, onOpenSeries, refreshKey }: StudyB
                   items={library.recent}
                   itemKey={(r) => refKey(r.ref)}
                   chosenKey={chosenKey}
-                  onChoose={(r) => setChosen(r.ref)}
+                  onChoose={(r, via) => choose(r.ref, via)}
                   render={(r) => (
                     <div className="study-row">
                       <div>
@@ -93,7 +98,7 @@ export function StudyBrowser({ openSeriesUid, onOpenSeries, refreshKey }: StudyB
                     items={library.studies}
                     itemKey={(s) => refKey(s.ref)}
                     chosenKey={chosenKey}
-                    onChoose={(s) => setChosen(s.ref)}
+                    onChoose={(s, via) => choose(s.ref, via)}
                     render={(s) => (
                       <div className="study-row" data-study-uid={s.studyInstanceUid}>
                         <div>
@@ -111,10 +116,10 @@ export function StudyBrowser({ openSeriesUid, onOpenSeries, refreshKey }: StudyB
             )}
           </>
         ) : (
-          <HealthImagingSearch chosen={chosen} onChoose={setChosen} />
+          <HealthImagingSearch chosen={chosen} onChoose={choose} />
         )}
       </div>
-      {chosen && <SeriesList key={chosenKey} study={chosen} openSeriesUid={openSeriesUid} onOpen={onOpenSeries} />}
+      {chosen && <SeriesList key={chosenKey} study={chosen} openSeriesUid={openSeriesUid} onOpen={onOpenSeries} autoFocus={chosenByKeyboard} />}
     </div>
   );
 }
