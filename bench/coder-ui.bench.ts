@@ -2,8 +2,8 @@
  * `npm run bench -- coder-ui`: the coder's screens in headless Chromium over a 100,000-encounter store.
  * - worklistInteractiveMs: navigation to the first page of the worklist rendered;
  * - scrollFrameP95Ms: frame times while the grid scrolls through 20,000 rows (wheel steps);
- * - codeSearchP99Ms: keystroke to rendered result rows, through the contract, over 40 queries, after one
- *   cold query (reported as codeSearchColdMs) that loads the code sets;
+ * - codeSearchP99Ms: keydown of the completing keystroke to its result rows committed to the DOM, through
+ *   the contract, timed in the page over 40 queries, after one first query (codeSearchColdMs);
  * - openEncounterMs: Enter on a row to its notes shown.
  * The store is generated once and cached (.cache/bench/coder-ui-v1).
  */
@@ -78,23 +78,30 @@ try {
   await page.waitForSelector('[aria-label="Search codes"]');
   const searches: number[] = [];
   let codeSearchColdMs = 0;
-  // The first search loads the code sets in main (lazily, off start-up): reported apart, as cold.
+  // In the page: the keydown of the completing keystroke, and the DOM mutation that puts the rows for
+  // that query in the list (React's commit), both on the page's clock, so the harness's own round trips
+  // are not counted.
+  await page.evaluate(`(() => {
+    window.searchTimes = {};
+    document.addEventListener('keydown', () => { window.lastKeyAt = performance.now(); }, true);
+    new MutationObserver(() => {
+      const list = document.querySelector('#code-search-results');
+      const q = list && list.getAttribute('data-query');
+      if (q && list.querySelector('[role="option"]') && !(q in window.searchTimes)) window.searchTimes[q] = performance.now() - window.lastKeyAt;
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-query'] });
+  })()`);
+  // The first search may find the code sets still loading (warmed in the background once the worklist
+  // is interactive): reported apart, as cold.
   for (const [i, query] of ['pneumonia', ...QUERIES, ...QUERIES].entries()) {
     await page.fill('[aria-label="Search codes"]', '');
     await page.waitForSelector('#code-search-results', { state: 'detached' });
     await page.fill('[aria-label="Search codes"]', query.slice(0, -1));
-    const t0 = await page.evaluate(() => performance.now());
+    await page.evaluate('window.searchTimes = {}');
     await page.type('[aria-label="Search codes"]', query.slice(-1));
-    const t1 = (await page.evaluate(`new Promise((resolve) => {
-      const check = () => {
-        const list = document.querySelector('#code-search-results');
-        if (list?.getAttribute('data-query') === ${JSON.stringify(query)} && list.querySelector('[role="option"]')) resolve(performance.now());
-        else requestAnimationFrame(check);
-      };
-      check();
-    })`)) as number;
-    if (i === 0) codeSearchColdMs = t1 - t0;
-    else searches.push(t1 - t0);
+    const answered = await page.waitForFunction((q) => (window as unknown as { searchTimes: Record<string, number> }).searchTimes[q], query);
+    const ms = (await answered.jsonValue()) as number;
+    if (i === 0) codeSearchColdMs = ms;
+    else searches.push(ms);
   }
   printResult({
     encounters: ENCOUNTERS,

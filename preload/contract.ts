@@ -609,6 +609,8 @@ export const methods = {
   'coding.submit': { input: SubmitInputSchema, output: SubmitResultSchema, phi: true },
   'codes.search': { input: CodeSearchInputSchema, output: CodeSearchResultSchema },
   'coding.group': { input: CodedEncounterSchema, output: CodingGroupResultSchema, phi: true },
+  /** Loads code sets, search indexes and MS-DRG tables in the background (the worklist asks once it is interactive). */
+  'codes.warm': { input: z.void(), output: z.object({ scheduled: z.boolean() }) },
   'imaging.library.list': { input: z.void(), output: ImagingLibrarySchema, phi: true },
   'imaging.studies.search': { input: StudySearchInputSchema, output: StudySearchResultSchema, phi: true },
   'imaging.study.get': { input: z.object({ study: StudyRefSchema }).strict(), output: StudyDetailSchema, phi: true },

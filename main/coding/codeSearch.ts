@@ -110,9 +110,15 @@ export class CodeSearchIndex {
   /** First description word of each entry (ranking: "Pneumonia, unspecified organism" for "pneumonia"). */
   private readonly firstWord: Int32Array;
   private readonly fuzzyCache = new Map<string, Expansion[]>();
-  private lastToken: Int16Array;
-  private hitCount: Uint8Array;
-  private score: Float32Array;
+  // Per-query scratch, one slot per entry, valid where `stamp` holds the current query's generation.
+  private readonly stamp: Uint32Array;
+  private generation = 0;
+  private readonly lastToken: Int16Array;
+  private readonly hitCount: Uint8Array;
+  private readonly score: Float32Array;
+  private readonly candidates: Int32Array;
+  /** Per vocabulary word: 0 unknown, 1 does not lead, 2 leads (for the current query; reset after each). */
+  private readonly leadOf: Uint8Array;
 
   constructor(set: CodeSet) {
     this.entries = set.entries();
@@ -160,9 +166,21 @@ export class CodeSearchIndex {
       }
     });
     this.vocabSorted = [...this.vocab].sort();
+    this.stamp = new Uint32Array(n);
     this.lastToken = new Int16Array(n);
     this.hitCount = new Uint8Array(n);
     this.score = new Float32Array(n);
+    this.candidates = new Int32Array(n);
+    this.leadOf = new Uint8Array(this.vocab.length);
+  }
+
+  private nextGeneration(): number {
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      this.stamp.fill(0);
+      this.generation = 1;
+    }
+    return this.generation;
   }
 
   get size(): number {
@@ -269,61 +287,88 @@ export class CodeSearchIndex {
     const sized = expansions
       .map((ex) => ({ ex, n: ex.reduce((s, e) => s + (this.postings[e.word] as Int32Array).length, 0) }))
       .sort((a, b) => a.n - b.n);
-    this.lastToken.fill(-1);
-    this.hitCount.fill(0);
-    const candidates: number[] = [];
-    sized.forEach(({ ex }, t) => {
-      for (const { word, quality } of ex) {
+    // Scratch state is stamped with a query generation instead of cleared: no pass over every entry.
+    const gen = this.nextGeneration();
+    const stamp = this.stamp;
+    const hitCount = this.hitCount;
+    const lastToken = this.lastToken;
+    const score = this.score;
+    const candidates = this.candidates;
+    let nCandidates = 0;
+    for (let t = 0; t < sized.length; t++) {
+      for (const { word, quality } of (sized[t] as { ex: Expansion[] }).ex) {
         const list = this.postings[word] as Int32Array;
         for (let k = 0; k < list.length; k++) {
           const doc = list[k] as number;
-          if (t > 0 && this.hitCount[doc] !== t) continue; // must have matched every earlier word
-          if (this.lastToken[doc] === t) continue; // best quality for this word already counted
-          this.lastToken[doc] = t;
           if (t === 0) {
-            this.score[doc] = 0;
-            candidates.push(doc);
+            if (stamp[doc] !== gen) {
+              stamp[doc] = gen;
+              hitCount[doc] = 1;
+              lastToken[doc] = 0;
+              score[doc] = quality;
+              candidates[nCandidates++] = doc;
+            }
+            continue; // best quality for the first word already counted
           }
-          this.hitCount[doc] = t + 1;
-          this.score[doc] = (this.score[doc] as number) + quality;
+          if (stamp[doc] !== gen || hitCount[doc] !== t || lastToken[doc] === t) continue; // every earlier word, once
+          lastToken[doc] = t;
+          hitCount[doc] = t + 1;
+          score[doc] = (score[doc] as number) + quality;
         }
       }
-    });
+    }
     const need = sized.length;
     const leadCorrected = corrections.find((c) => c.from === tokens[0])?.to ?? tokens[0] ?? '';
-    const matched: number[] = [];
-    for (const doc of candidates) if (this.hitCount[doc] === need) matched.push(doc);
-    // Whether an entry's first word starts with the query's first word, decided once per first word.
-    const leadCache = new Map<number, boolean>();
-    const leads = (doc: number): boolean => {
-      const w = this.firstWord[doc] as number;
-      let v = leadCache.get(w);
-      if (v === undefined) {
-        v = w >= 0 && (this.vocab[w] as string).startsWith(leadCorrected);
-        leadCache.set(w, v);
-      }
-      return v;
-    };
+    // Whether an entry's first word starts with the query's first word, decided once per first word
+    // (0 unknown, 1 no, 2 yes; reset below for the words this query touched).
+    const leadOf = this.leadOf;
+    const touched: number[] = [];
+    const docWords = this.docWords;
+    const billable = this.billable;
+    const firstWord = this.firstWord;
     // Top-k by insertion into a small sorted list: no sort of every match, no allocation per match.
-    const top: { doc: number; s: number }[] = [];
+    const topDoc = new Int32Array(max + 1);
+    const topScore = new Float64Array(max + 1);
+    let size = 0;
     let floor = -Infinity;
-    for (let m = 0; m < matched.length; m++) {
-      const doc = matched[m] as number;
-      const words = this.docWords[doc] as number;
-      const s =
-        (this.score[doc] as number) / need + (need / (words > need ? words : need)) * 0.5 + (this.billable[doc] === 1 ? 0.25 : 0) + (leads(doc) ? 0.3 : 0);
+    let total = 0;
+    for (let m = 0; m < nCandidates; m++) {
+      const doc = candidates[m] as number;
+      if (hitCount[doc] !== need) continue;
+      total++;
+      const words = docWords[doc] as number;
+      const partial = (score[doc] as number) / need + (need / (words > need ? words : need)) * 0.5 + (billable[doc] === 1 ? 0.25 : 0);
+      // Even a leading first word (+0.3) cannot lift it into a full list: skip the lead check.
+      if (size === max && partial + 0.3 <= floor) continue;
+      const w = firstWord[doc] as number;
+      let lead = 0;
+      if (w >= 0) {
+        lead = leadOf[w] as number;
+        if (lead === 0) {
+          lead = (this.vocab[w] as string).startsWith(leadCorrected) ? 2 : 1;
+          leadOf[w] = lead;
+          touched.push(w);
+        }
+      }
+      const s = partial + (lead === 2 ? 0.3 : 0);
       // Matches come in code order, so a tie never beats what is already listed.
-      if (top.length === max && s <= floor) continue;
-      let i = top.length;
-      while (i > 0 && s > (top[i - 1] as { s: number }).s) i--;
-      top.splice(i, 0, { doc, s });
-      if (top.length > max) top.pop();
-      if (top.length === max) floor = (top[max - 1] as { s: number }).s;
+      if (size === max && s <= floor) continue;
+      let i = size < max ? size++ : max - 1;
+      while (i > 0 && s > (topScore[i - 1] as number)) {
+        topDoc[i] = topDoc[i - 1] as number;
+        topScore[i] = topScore[i - 1] as number;
+        i--;
+      }
+      topDoc[i] = doc;
+      topScore[i] = s;
+      if (size === max) floor = topScore[max - 1] as number;
     }
+    for (const w of touched) leadOf[w] = 0;
+    const top = Array.from({ length: size }, (_, i) => ({ doc: topDoc[i] as number, s: topScore[i] as number }));
     const hits = top.map(({ doc, s }) => {
       const e = this.entries[doc] as CodeEntry;
       return { code: e.code, description: e.description, billable: e.billable, score: Math.round(s * 1000) / 1000, match: 'words' as const };
     });
-    return { hits, corrections, total: matched.length, ignored };
+    return { hits, corrections, total, ignored };
   }
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestServices, type TestServices } from '../../test/support/testServices.js';
 import { createHandlerRegistry } from '../handlers.js';
 import type { CallContext } from '../ipc/callContext.js';
@@ -19,6 +19,14 @@ afterAll(async () => {
 });
 
 describe('coding through the contract', () => {
+  it('codes.warm schedules the loading once and returns at once; everything is loaded afterwards', async () => {
+    expect(env.services.coding.isWarm).toBe(false);
+    expect(await call('codes.warm')).toEqual({ ok: true, result: { scheduled: true } });
+    expect(env.services.coding.isWarm).toBe(false);
+    expect(await call('codes.warm')).toEqual({ ok: true, result: { scheduled: false } });
+    await vi.waitFor(() => expect(env.services.coding.isWarm).toBe(true), { timeout: 60_000, interval: 50 });
+  }, 90_000);
+
   it('codes.search returns ranked, flagged results for both systems', async () => {
     expect(await call('codes.search', { query: 'J18', system: 'cm', limit: 3 })).toMatchObject({
       ok: true,

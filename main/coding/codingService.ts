@@ -1,8 +1,8 @@
 /**
  * The coder workspace's code logic in main: code search over ICD-10-CM/PCS, MS-DRG grouping and Medicare
- * Code Editor warnings. Everything loads on first use (code sets from `resources/codesets/` through the
- * shared `cloud/model/codesets` loader, MS-DRG tables from `resources/msdrg/`), never at start-up; each
- * code set is indexed once. Relative weights appear only when an administrator has put a weights CSV
+ * Code Editor warnings. Everything loads on first use or when `warm()` is asked for once the worklist is
+ * interactive (code sets from `resources/codesets/` through the shared `cloud/model/codesets` loader,
+ * MS-DRG tables from `resources/msdrg/`), never at start-up; each code set is indexed once. Relative weights appear only when an administrator has put a weights CSV
  * (`drg,weight,gmlos`) at `weightsFile`.
  */
 import { statSync } from 'node:fs';
@@ -38,6 +38,7 @@ export class CodingService {
   private grouperCache: MsDrgGrouper | null = null;
   private weights: { mtimeMs: number; table: DrgWeights } | null = null;
   private weightsError: string | null = null;
+  private warming = false;
 
   constructor(private readonly options: CodingServiceOptions) {}
 
@@ -65,6 +66,35 @@ export class CodingService {
     return index;
   }
 
+  /**
+   * Loads everything a coder's first search and first DRG need, one piece per macrotask so that calls
+   * arriving meanwhile are answered between pieces. Returns false when already warm or warming.
+   */
+  warm(): boolean {
+    if (this.warming) return false;
+    this.warming = true;
+    const steps: (() => unknown)[] = [() => this.searchIndex('cm'), () => this.searchIndex('pcs'), () => this.grouper()];
+    const next = () => {
+      const step = steps.shift();
+      if (!step) return;
+      try {
+        step();
+      } catch (error) {
+        // A broken resource fails again, with its message, on the first real call.
+        this.options.log?.warn('coding.warm_failed', { error: error as Error });
+        return;
+      }
+      setImmediate(next);
+    };
+    setImmediate(next);
+    return true;
+  }
+
+  /** Both search indexes and the grouper are loaded. */
+  get isWarm(): boolean {
+    return this.indexes.size === 2 && this.grouperCache !== null;
+  }
+
   search(query: string, system: SearchSystem, limit: number): SearchResult {
     return this.searchIndex(system).search(query, limit);
   }
@@ -77,12 +107,16 @@ export class CodingService {
   group(encounter: CodedEncounter): GroupOutcome {
     const diagnoses = this.codeSet('icd10cm');
     const procedures = this.codeSet('icd10pcs');
-    this.grouperCache ??= new MsDrgGrouper(this.tables, { diagnoses, procedures });
     const weights = this.currentWeights();
-    const grouper = weights ? this.grouperCache.withWeights(weights) : this.grouperCache;
+    const grouper = weights ? this.grouper().withWeights(weights) : this.grouper();
     const grouping = grouper.group(encounter);
     const edits = runMce(this.tables, encounter, { diagnoses, procedures });
     return { grouping, edits, weightsLoaded: weights !== null };
+  }
+
+  private grouper(): MsDrgGrouper {
+    this.grouperCache ??= new MsDrgGrouper(this.tables, { diagnoses: this.codeSet('icd10cm'), procedures: this.codeSet('icd10pcs') });
+    return this.grouperCache;
   }
 
   /** The error of the last weights file that failed to load, for the administrator; null when fine. */

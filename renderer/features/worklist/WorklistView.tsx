@@ -31,6 +31,13 @@ export function WorklistView() {
     // The moment a coder can act on the worklist: the start-up benchmark reads this mark.
     if (worklist.ready && performance.getEntriesByName('atrium:interactive').length === 0) performance.mark('atrium:interactive');
   }, [worklist.ready]);
+  useEffect(() => {
+    if (!worklist.ready) return;
+    // Once the coder can act, main loads the code sets and MS-DRG tables so the first search is warm.
+    // Best effort: a failure shows again, with its message, on the first search.
+    const timer = setTimeout(() => void api.call('codes.warm').catch(() => undefined), 1_000);
+    return () => clearTimeout(timer);
+  }, [worklist.ready]);
   useEffect(() => setSelected((s) => Math.min(s, Math.max(0, rows.length - 1))), [rows.length]);
 
   const claimNext = async () => {
