@@ -14,30 +14,8 @@ import {
 import { purgeExpired } from '../store/retention.js';
 import type { Store } from '../store/store.js';
 import { StoreError } from '../store/storeErrors.js';
-import { computePriority, DEFAULT_FORMULA, dnfbDays, formulaFingerprint, isoDay, PriorityFormulaSchema, type PriorityFormula } from './priority.js';
-
-interface EncounterRow {
-  id: string;
-  mrn: string;
-  patient_name: string | null;
-  sex: string | null;
-  age: number | null;
-  facility: string;
-  payer: string;
-  service_line: string;
-  admit_date: string;
-  discharge_date: string;
-  disposition: string | null;
-  due_date: string | null;
-  drg_impact: number | null;
-  model_confidence: number | null;
-  status: WorkStatus;
-  priority: number;
-  lease_owner: string | null;
-  lease_expires_ms: number | null;
-  server_revision: number;
-  synthetic: number;
-}
+import { computePriority, DEFAULT_FORMULA, formulaFingerprint, isoDay, PriorityFormulaSchema, type PriorityFormula } from './priority.js';
+import { countWorklist, filterSql, listPage, searchEncounterIds, toItem, type EncounterRow, type Prepare } from './worklistQueries.js';
 
 export interface EncounterRecord {
   readonly id: string;
@@ -72,24 +50,6 @@ export interface SuggestionRecord {
 }
 
 export const DEFAULT_LEASE_MS = 30 * 60_000;
-type Sort = 'priority' | 'age';
-type Cursor = { s: Sort; k: number | string; id: string };
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-function decodeCursor(raw: string, sort: Sort): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (c.s === sort && typeof c.id === 'string' && (typeof c.k === 'number' || typeof c.k === 'string')) return c;
-  } catch {
-    /* fall through */
-  }
-  throw new StoreError('invalid', 'That page cursor does not belong to this list; start from the first page.');
-}
-
-const ITEM_COLUMNS = 'id, facility, payer, service_line, admit_date, discharge_date, due_date, drg_impact, model_confidence, status, priority, lease_owner, lease_expires_ms, synthetic';
-
 /**
  * The coder's worklist over the store: stored priorities, keyset paging, claims under a lease,
  * drafts on every edit, and submit/hold/query/release/undo each as one `BEGIN IMMEDIATE` transaction
@@ -103,9 +63,8 @@ export class Worklist {
     private readonly options: { leaseMs?: number } = {},
   ) {}
 
-  private get db() {
-    return this.store.db;
-  }
+  /** Statements compiled once for the store's connection. */
+  private readonly prepare: Prepare = (sql) => this.store.prepared(sql);
   private get leaseMs(): number {
     return this.options.leaseMs ?? DEFAULT_LEASE_MS;
   }
@@ -145,10 +104,10 @@ export class Worklist {
 
   private recomputeInTransaction(formula: PriorityFormula): number {
     const now = this.store.now();
-    const update = this.db.prepare('UPDATE encounters SET priority = ? WHERE id = ?');
+    const update = this.store.prepared('UPDATE encounters SET priority = ? WHERE id = ?');
     let n = 0;
-    const rows = this.db
-      .prepare<[], Pick<EncounterRow, 'id' | 'discharge_date' | 'payer' | 'drg_impact' | 'model_confidence' | 'due_date' | 'priority'>>(
+    const rows = this.store
+      .prepared<[], Pick<EncounterRow, 'id' | 'discharge_date' | 'payer' | 'drg_impact' | 'model_confidence' | 'due_date' | 'priority'>>(
         "SELECT id, discharge_date, payer, drg_impact, model_confidence, due_date, priority FROM encounters WHERE status != 'submitted'",
       )
       .all();
@@ -195,7 +154,7 @@ export class Worklist {
     const now = this.store.now();
     const formula = this.formula();
     this.store.write(() => {
-      const enc = this.db.prepare(`INSERT INTO encounters (id, mrn, patient_name, sex, age, facility, payer, service_line, admit_date, discharge_date, disposition, due_date, drg_impact, model_confidence, priority, server_revision, synthetic, status_changed_ms, updated_ms)
+      const enc = this.store.prepared(`INSERT INTO encounters (id, mrn, patient_name, sex, age, facility, payer, service_line, admit_date, discharge_date, disposition, due_date, drg_impact, model_confidence, priority, server_revision, synthetic, status_changed_ms, updated_ms)
         VALUES (@id, @mrn, @patientName, @sex, @age, @facility, @payer, @serviceLine, @admitDate, @dischargeDate, @disposition, @dueDate, @drgImpact, @modelConfidence, @priority, @serverRevision, @synthetic, @now, @now)
         ON CONFLICT (id) DO UPDATE SET mrn = excluded.mrn, patient_name = excluded.patient_name, sex = excluded.sex, age = excluded.age, facility = excluded.facility,
           payer = excluded.payer, service_line = excluded.service_line, admit_date = excluded.admit_date, discharge_date = excluded.discharge_date,
@@ -210,9 +169,9 @@ export class Worklist {
           priority: computePriority(e, formula, now),
         });
       }
-      const note = this.db.prepare('INSERT INTO notes (id, encounter_id, kind, text, created_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET text = excluded.text, kind = excluded.kind');
+      const note = this.store.prepared('INSERT INTO notes (id, encounter_id, kind, text, created_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET text = excluded.text, kind = excluded.kind');
       for (const n of batch.notes ?? []) note.run(n.id, n.encounterId, n.kind, n.text, now);
-      const sug = this.db.prepare('INSERT INTO suggestions (encounter_id, code, code_system, score, evidence, model_version, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const sug = this.store.prepared('INSERT INTO suggestions (encounter_id, code, code_system, score, evidence, model_version, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
       for (const s of batch.suggestions ?? []) sug.run(s.encounterId, s.code, s.system, s.score, JSON.stringify(s.evidence), s.modelVersion, now);
     });
     this.store.notifyChange(batch.encounters.map((e) => e.id).slice(0, 1000));
@@ -222,90 +181,26 @@ export class Worklist {
 
   list(input: WorklistListInput = {}): WorklistPage {
     this.returnExpiredLeases();
-    const sort: Sort = input.sort ?? 'priority';
-    const limit = input.limit ?? 100;
-    const { where, params } = this.filterSql(input.filter ?? {});
-    if (input.cursor) {
-      const c = decodeCursor(input.cursor, sort);
-      if (sort === 'priority') {
-        where.push('(priority < ? OR (priority = ? AND id > ?))');
-        params.push(c.k, c.k, c.id);
-      } else {
-        where.push('(discharge_date > ? OR (discharge_date = ? AND id > ?))');
-        params.push(c.k, c.k, c.id);
-      }
-    }
-    const order = sort === 'priority' ? 'priority DESC, id' : 'discharge_date, id';
-    const rows = this.db
-      .prepare<unknown[], EncounterRow>(`SELECT ${ITEM_COLUMNS} FROM encounters WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`)
-      .all(...params, limit + 1);
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page.at(-1);
-    return {
-      items: page.map((r) => this.item(r)),
-      nextCursor: more && last ? encodeCursor({ s: sort, k: sort === 'priority' ? last.priority : last.discharge_date, id: last.id }) : null,
-    };
-  }
-
-  private filterSql(filter: WorklistFilter): { where: string[]; params: (string | number)[] } {
-    const where = ['assigned = 1'];
-    const params: (string | number)[] = [];
-    const inList = (column: string, values: readonly string[] | undefined) => {
-      if (!values || values.length === 0) return;
-      where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
-      params.push(...values);
-    };
-    inList('status', filter.status ?? ['ready', 'in_progress', 'hold', 'query']);
-    inList('facility', filter.facility);
-    inList('payer', filter.payer);
-    inList('service_line', filter.serviceLine);
-    const now = this.store.now();
-    if (filter.minAgeDays !== undefined) {
-      where.push('discharge_date <= ?');
-      params.push(isoDay(now - filter.minAgeDays * 86_400_000));
-    }
-    if (filter.maxAgeDays !== undefined) {
-      where.push('discharge_date >= ?');
-      params.push(isoDay(now - filter.maxAgeDays * 86_400_000));
-    }
-    return { where, params };
+    return listPage(this.prepare, input, this.store.now());
   }
 
   counts(): WorklistCounts {
     this.returnExpiredLeases();
-    const byStatus: Record<WorkStatus, number> = { ready: 0, in_progress: 0, hold: 0, query: 0, submitted: 0 };
-    for (const r of this.db.prepare<[], { status: WorkStatus; n: number }>('SELECT status, count(*) AS n FROM encounters WHERE assigned = 1 GROUP BY status').all()) byStatus[r.status] = r.n;
-    const unsent = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE acked_ms IS NULL').get()?.n ?? 0;
-    const dead = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dead_letters').get()?.n ?? 0;
-    return { byStatus, unsentMutations: unsent, deadLetters: dead, readOnly: this.store.status.readOnly, readOnlyReason: this.store.status.readOnlyReason };
+    return { ...countWorklist(this.prepare), readOnly: this.store.status.readOnly, readOnlyReason: this.store.status.readOnlyReason };
   }
 
-  /**
-   * Full-text search over every note: the first `limit` distinct encounters whose notes match, in index
-   * order (no ranking: it stops as soon as it has enough). `query` is FTS5 syntax.
-   */
+  /** See searchEncounterIds: the first `limit` encounters whose notes match the FTS5 `query`. */
   searchEncounters(query: string, limit = 50): string[] {
-    const found = new Set<string>();
-    try {
-      for (const r of this.db.prepare<[string], { encounter_id: string }>('SELECT n.encounter_id FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid WHERE notes_fts MATCH ?').iterate(query)) {
-        found.add(r.encounter_id);
-        if (found.size >= limit) break;
-      }
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_ERROR') throw new StoreError('invalid', `Search could not be understood: ${(error as Error).message}`);
-      throw error;
-    }
-    return [...found];
+    return searchEncounterIds(this.prepare, query, limit);
   }
 
   /** The encounter with its notes, suggestions and draft; recorded in the audit log as a PHI read. */
   get(encounterId: string, principal: string): EncounterDetail {
     const detail = this.store.read(() => {
       const row = this.row(encounterId);
-      const notes = this.db.prepare<[string], { id: string; kind: string; text: string }>('SELECT id, kind, text FROM notes WHERE encounter_id = ? ORDER BY rowid').all(encounterId);
-      const suggestions = this.db
-        .prepare<[string], { code: string; code_system: 'ICD-10-CM' | 'ICD-10-PCS'; score: number; evidence: string; model_version: string }>(
+      const notes = this.store.prepared<[string], { id: string; kind: string; text: string }>('SELECT id, kind, text FROM notes WHERE encounter_id = ? ORDER BY rowid').all(encounterId);
+      const suggestions = this.store
+        .prepared<[string], { code: string; code_system: 'ICD-10-CM' | 'ICD-10-PCS'; score: number; evidence: string; model_version: string }>(
           'SELECT code, code_system, score, evidence, model_version FROM suggestions WHERE encounter_id = ? ORDER BY score DESC',
         )
         .all(encounterId);
@@ -326,7 +221,7 @@ export class Worklist {
   }
 
   draft(encounterId: string): EncounterDetail['draft'] {
-    const d = this.db.prepare<[string], { payload: string; revision: number; updated_ms: number }>('SELECT payload, revision, updated_ms FROM coding_drafts WHERE encounter_id = ?').get(encounterId);
+    const d = this.store.prepared<[string], { payload: string; revision: number; updated_ms: number }>('SELECT payload, revision, updated_ms FROM coding_drafts WHERE encounter_id = ?').get(encounterId);
     if (!d) return null;
     return { draft: CodingDraftSchema.parse(JSON.parse(d.payload)), revision: d.revision, savedAt: new Date(d.updated_ms).toISOString() };
   }
@@ -337,11 +232,11 @@ export class Worklist {
   returnExpiredLeases(): string[] {
     if (this.store.status.readOnly) return [];
     const now = this.store.now();
-    const expired = this.db.prepare<[number], { id: string }>("SELECT id FROM encounters WHERE lease_owner IS NOT NULL AND lease_expires_ms <= ? AND status = 'in_progress'").all(now);
+    const expired = this.store.prepared<[number], { id: string }>("SELECT id FROM encounters WHERE lease_owner IS NOT NULL AND lease_expires_ms <= ? AND status = 'in_progress'").all(now);
     if (expired.length === 0) return [];
     const ids = this.store.write(() => {
-      const rows = this.db.prepare<[number], { id: string; lease_owner: string }>("SELECT id, lease_owner FROM encounters WHERE lease_owner IS NOT NULL AND lease_expires_ms <= ? AND status = 'in_progress'").all(now);
-      const back = this.db.prepare("UPDATE encounters SET status = 'ready', lease_owner = NULL, lease_expires_ms = NULL, status_changed_ms = ?, updated_ms = ? WHERE id = ?");
+      const rows = this.store.prepared<[number], { id: string; lease_owner: string }>("SELECT id, lease_owner FROM encounters WHERE lease_owner IS NOT NULL AND lease_expires_ms <= ? AND status = 'in_progress'").all(now);
+      const back = this.store.prepared("UPDATE encounters SET status = 'ready', lease_owner = NULL, lease_expires_ms = NULL, status_changed_ms = ?, updated_ms = ? WHERE id = ?");
       for (const r of rows) {
         back.run(now, now, r.id);
         this.store.audit.append({ principal: r.lease_owner, action: 'worklist.lease_expired', entity: 'encounter', entityId: r.id }, now);
@@ -358,15 +253,15 @@ export class Worklist {
     this.returnExpiredLeases();
     const now = this.store.now();
     const claimed = this.store.write(() => {
-      const held = this.db.prepare<[string], EncounterRow>(`SELECT * FROM encounters WHERE status = 'in_progress' AND lease_owner = ? ORDER BY priority DESC, id LIMIT 1`).get(principal);
+      const held = this.store.prepared<[string], EncounterRow>(`SELECT * FROM encounters WHERE status = 'in_progress' AND lease_owner = ? ORDER BY priority DESC, id LIMIT 1`).get(principal);
       if (held) {
-        this.db.prepare('UPDATE encounters SET lease_expires_ms = ? WHERE id = ?').run(now + this.leaseMs, held.id);
+        this.store.prepared('UPDATE encounters SET lease_expires_ms = ? WHERE id = ?').run(now + this.leaseMs, held.id);
         return { id: held.id, fresh: false };
       }
-      const { where, params } = this.filterSql({ ...filter, status: ['ready'] });
-      const next = this.db.prepare<unknown[], { id: string }>(`SELECT id FROM encounters WHERE ${where.join(' AND ')} ORDER BY priority DESC, id LIMIT 1`).get(...params);
+      const { where, params } = filterSql({ ...filter, status: ['ready'] }, now);
+      const next = this.store.prepared<unknown[], { id: string }>(`SELECT id FROM encounters WHERE ${where.join(' AND ')} ORDER BY priority DESC, id LIMIT 1`).get(...params);
       if (!next) return null;
-      this.db.prepare("UPDATE encounters SET status = 'in_progress', lease_owner = ?, lease_expires_ms = ?, status_changed_ms = ?, updated_ms = ? WHERE id = ?").run(principal, now + this.leaseMs, now, now, next.id);
+      this.store.prepared("UPDATE encounters SET status = 'in_progress', lease_owner = ?, lease_expires_ms = ?, status_changed_ms = ?, updated_ms = ? WHERE id = ?").run(principal, now + this.leaseMs, now, now, next.id);
       this.enqueue('claim', next.id, principal, { encounterId: next.id, leaseExpiresAt: new Date(now + this.leaseMs).toISOString() });
       this.store.audit.append({ principal, action: 'worklist.claim', entity: 'encounter', entityId: next.id }, now);
       return { id: next.id, fresh: true };
@@ -380,7 +275,7 @@ export class Worklist {
     const now = this.store.now();
     this.store.write(() => {
       this.ownedInProgress(encounterId, principal);
-      this.db.prepare('UPDATE encounters SET lease_expires_ms = ? WHERE id = ?').run(now + this.leaseMs, encounterId);
+      this.store.prepared('UPDATE encounters SET lease_expires_ms = ? WHERE id = ?').run(now + this.leaseMs, encounterId);
     });
     return this.item(this.row(encounterId));
   }
@@ -393,15 +288,15 @@ export class Worklist {
     const now = this.store.now();
     return this.store.write(() => {
       const row = this.ownedInProgress(encounterId, principal);
-      const current = this.db.prepare<[string], { revision: number }>('SELECT revision FROM coding_drafts WHERE encounter_id = ?').get(encounterId)?.revision ?? 0;
+      const current = this.store.prepared<[string], { revision: number }>('SELECT revision FROM coding_drafts WHERE encounter_id = ?').get(encounterId)?.revision ?? 0;
       if (expectedRevision !== undefined && expectedRevision !== current) {
         throw new StoreError('conflict', `The draft changed since revision ${expectedRevision} (it is at ${current}); reload it before saving.`);
       }
       const revision = current + 1;
-      this.db
-        .prepare('INSERT INTO coding_drafts (encounter_id, principal, payload, revision, base_server_revision, updated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (encounter_id) DO UPDATE SET principal = excluded.principal, payload = excluded.payload, revision = excluded.revision, updated_ms = excluded.updated_ms')
+      this.store
+        .prepared('INSERT INTO coding_drafts (encounter_id, principal, payload, revision, base_server_revision, updated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (encounter_id) DO UPDATE SET principal = excluded.principal, payload = excluded.payload, revision = excluded.revision, updated_ms = excluded.updated_ms')
         .run(encounterId, principal, JSON.stringify(parsed), revision, row.server_revision, now);
-      this.db.prepare('UPDATE encounters SET lease_expires_ms = ? WHERE id = ?').run(now + this.leaseMs, encounterId);
+      this.store.prepared('UPDATE encounters SET lease_expires_ms = ? WHERE id = ?').run(now + this.leaseMs, encounterId);
       return { revision, savedAt: new Date(now).toISOString(), leaseExpiresAt: new Date(now + this.leaseMs).toISOString() };
     });
   }
@@ -413,10 +308,10 @@ export class Worklist {
   submit(encounterId: string, principal: string, clientMutationId: string = randomUUID()): { clientMutationId: string; outboxSeq: number } {
     const now = this.store.now();
     const result = this.store.write(() => {
-      const existing = this.db.prepare<[string], { encounter_id: string }>('SELECT encounter_id FROM coding_results WHERE client_mutation_id = ?').get(clientMutationId);
+      const existing = this.store.prepared<[string], { encounter_id: string }>('SELECT encounter_id FROM coding_results WHERE client_mutation_id = ?').get(clientMutationId);
       if (existing) {
         if (existing.encounter_id !== encounterId) throw new StoreError('conflict', 'That submit id was already used for another encounter.');
-        const seq = this.db.prepare<[string], { seq: number }>('SELECT seq FROM outbox WHERE client_mutation_id = ?').get(clientMutationId)?.seq;
+        const seq = this.store.prepared<[string], { seq: number }>('SELECT seq FROM outbox WHERE client_mutation_id = ?').get(clientMutationId)?.seq;
         if (seq !== undefined) return { clientMutationId, outboxSeq: seq, repeated: true };
       }
       const row = this.ownedInProgress(encounterId, principal);
@@ -425,10 +320,10 @@ export class Worklist {
       const principals = saved.draft.codes.filter((c) => c.principal === true && c.decision !== 'rejected');
       if (principals.length !== 1) throw new StoreError('invalid', `A submit needs exactly one principal diagnosis (this draft has ${principals.length}).`);
       const payload = { encounterId, codes: saved.draft.codes.filter((c) => c.decision !== 'rejected'), rejected: saved.draft.codes.filter((c) => c.decision === 'rejected'), comment: saved.draft.comment ?? null, draftRevision: saved.revision, baseServerRevision: row.server_revision };
-      this.db.prepare('INSERT INTO coding_results (encounter_id, principal, payload, client_mutation_id, submitted_ms) VALUES (?, ?, ?, ?, ?)').run(encounterId, principal, JSON.stringify({ draft: saved.draft, revision: saved.revision }), clientMutationId, now);
+      this.store.prepared('INSERT INTO coding_results (encounter_id, principal, payload, client_mutation_id, submitted_ms) VALUES (?, ?, ?, ?, ?)').run(encounterId, principal, JSON.stringify({ draft: saved.draft, revision: saved.revision }), clientMutationId, now);
       const seq = this.enqueue('submit_codes', encounterId, principal, payload, clientMutationId);
       this.setStatus(encounterId, 'submitted', null, null, now);
-      this.db.prepare('DELETE FROM coding_drafts WHERE encounter_id = ?').run(encounterId);
+      this.store.prepared('DELETE FROM coding_drafts WHERE encounter_id = ?').run(encounterId);
       this.recordAction(principal, encounterId, 'submit', 'in_progress', seq, clientMutationId, now);
       this.store.audit.append({ principal, action: 'coding.submit', entity: 'encounter', entityId: encounterId, detail: { clientMutationId, codes: payload.codes.map((c) => c.code), rejected: payload.rejected.map((c) => c.code) } }, now);
       return { clientMutationId, outboxSeq: seq, repeated: false };
@@ -475,8 +370,8 @@ export class Worklist {
   undo(principal: string): UndoResult | null {
     const now = this.store.now();
     const result = this.store.write((): UndoResult | null => {
-      const action = this.db
-        .prepare<[string], { id: number; encounter_id: string; kind: 'submit' | 'hold' | 'query' | 'release'; prev_status: WorkStatus; outbox_seq: number | null; client_mutation_id: string | null }>(
+      const action = this.store
+        .prepared<[string], { id: number; encounter_id: string; kind: 'submit' | 'hold' | 'query' | 'release'; prev_status: WorkStatus; outbox_seq: number | null; client_mutation_id: string | null }>(
           'SELECT id, encounter_id, kind, prev_status, outbox_seq, client_mutation_id FROM worklist_actions WHERE principal = ? AND undone_ms IS NULL ORDER BY id DESC LIMIT 1',
         )
         .get(principal);
@@ -488,9 +383,9 @@ export class Worklist {
       }
       let how: UndoResult['how'] = 'local';
       if (action.outbox_seq !== null) {
-        const out = this.db.prepare<[number], { client_mutation_id: string; attempts: number; acked_ms: number | null }>('SELECT client_mutation_id, attempts, acked_ms FROM outbox WHERE seq = ?').get(action.outbox_seq);
+        const out = this.store.prepared<[number], { client_mutation_id: string; attempts: number; acked_ms: number | null }>('SELECT client_mutation_id, attempts, acked_ms FROM outbox WHERE seq = ?').get(action.outbox_seq);
         if (out && out.attempts === 0 && out.acked_ms === null) {
-          this.db.prepare('DELETE FROM outbox WHERE seq = ?').run(action.outbox_seq);
+          this.store.prepared('DELETE FROM outbox WHERE seq = ?').run(action.outbox_seq);
           how = 'withdrawn';
         } else {
           this.enqueue('undo', action.encounter_id, principal, { encounterId: action.encounter_id, undoes: out?.client_mutation_id ?? action.client_mutation_id, kind: action.kind });
@@ -501,16 +396,16 @@ export class Worklist {
       const leaseExpiry = restored === 'in_progress' ? now + this.leaseMs : null;
       this.setStatus(action.encounter_id, restored, restored === 'ready' ? null : principal, leaseExpiry, now);
       if (action.kind === 'submit' && action.client_mutation_id) {
-        const res = this.db.prepare<[string], { payload: string }>('SELECT payload FROM coding_results WHERE client_mutation_id = ?').get(action.client_mutation_id);
-        this.db.prepare('UPDATE coding_results SET withdrawn_ms = ? WHERE client_mutation_id = ?').run(now, action.client_mutation_id);
+        const res = this.store.prepared<[string], { payload: string }>('SELECT payload FROM coding_results WHERE client_mutation_id = ?').get(action.client_mutation_id);
+        this.store.prepared('UPDATE coding_results SET withdrawn_ms = ? WHERE client_mutation_id = ?').run(now, action.client_mutation_id);
         if (res) {
           const saved = JSON.parse(res.payload) as { draft: CodingDraft; revision: number };
-          this.db
-            .prepare('INSERT INTO coding_drafts (encounter_id, principal, payload, revision, base_server_revision, updated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (encounter_id) DO UPDATE SET payload = excluded.payload, revision = excluded.revision, updated_ms = excluded.updated_ms')
+          this.store
+            .prepared('INSERT INTO coding_drafts (encounter_id, principal, payload, revision, base_server_revision, updated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (encounter_id) DO UPDATE SET payload = excluded.payload, revision = excluded.revision, updated_ms = excluded.updated_ms')
             .run(action.encounter_id, principal, JSON.stringify(saved.draft), saved.revision, row.server_revision, now);
         }
       }
-      this.db.prepare('UPDATE worklist_actions SET undone_ms = ? WHERE id = ?').run(now, action.id);
+      this.store.prepared('UPDATE worklist_actions SET undone_ms = ? WHERE id = ?').run(now, action.id);
       this.store.audit.append({ principal, action: 'worklist.undo', entity: 'encounter', entityId: action.encounter_id, detail: { undid: action.kind, how } }, now);
       return { encounterId: action.encounter_id, undid: action.kind, how, status: restored };
     });
@@ -521,7 +416,7 @@ export class Worklist {
   // ---- helpers (inside transactions) ----
 
   private row(encounterId: string): EncounterRow {
-    const row = this.db.prepare<[string], EncounterRow>('SELECT * FROM encounters WHERE id = ?').get(encounterId);
+    const row = this.store.prepared<[string], EncounterRow>('SELECT * FROM encounters WHERE id = ?').get(encounterId);
     if (!row) throw new StoreError('not_found', `No encounter ${encounterId} in this store.`);
     return row;
   }
@@ -536,37 +431,22 @@ export class Worklist {
   }
 
   private setStatus(id: string, status: WorkStatus, owner: string | null, leaseExpiresMs: number | null, now: number): void {
-    this.db.prepare('UPDATE encounters SET status = ?, lease_owner = ?, lease_expires_ms = ?, status_changed_ms = ?, updated_ms = ? WHERE id = ?').run(status, owner, leaseExpiresMs, now, now, id);
+    this.store.prepared('UPDATE encounters SET status = ?, lease_owner = ?, lease_expires_ms = ?, status_changed_ms = ?, updated_ms = ? WHERE id = ?').run(status, owner, leaseExpiresMs, now, now, id);
   }
 
   private enqueue(kind: string, encounterId: string, principal: string, payload: unknown, clientMutationId: string = randomUUID()): number {
-    const info = this.db
-      .prepare('INSERT INTO outbox (client_mutation_id, kind, encounter_id, principal, payload, created_ms) VALUES (?, ?, ?, ?, ?, ?)')
+    const info = this.store
+      .prepared('INSERT INTO outbox (client_mutation_id, kind, encounter_id, principal, payload, created_ms) VALUES (?, ?, ?, ?, ?, ?)')
       .run(clientMutationId, kind, encounterId, principal, JSON.stringify(payload), this.store.now());
     return Number(info.lastInsertRowid);
   }
 
   private recordAction(principal: string, encounterId: string, kind: string, prevStatus: WorkStatus, outboxSeq: number | null, cmid: string | null, now: number): void {
-    this.db.prepare('INSERT INTO worklist_actions (principal, encounter_id, kind, prev_status, outbox_seq, client_mutation_id, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)').run(principal, encounterId, kind, prevStatus, outboxSeq, cmid, now);
+    this.store.prepared('INSERT INTO worklist_actions (principal, encounter_id, kind, prev_status, outbox_seq, client_mutation_id, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)').run(principal, encounterId, kind, prevStatus, outboxSeq, cmid, now);
   }
 
-  private item(r: Pick<EncounterRow, 'id' | 'facility' | 'payer' | 'service_line' | 'admit_date' | 'discharge_date' | 'due_date' | 'drg_impact' | 'model_confidence' | 'status' | 'priority' | 'lease_owner' | 'lease_expires_ms' | 'synthetic'>): WorklistItem {
-    return {
-      id: r.id,
-      facility: r.facility,
-      payer: r.payer,
-      serviceLine: r.service_line,
-      admitDate: r.admit_date,
-      dischargeDate: r.discharge_date,
-      dnfbDays: dnfbDays(r.discharge_date, this.store.now()),
-      dueDate: r.due_date,
-      drgImpact: r.drg_impact,
-      modelConfidence: r.model_confidence,
-      status: r.status,
-      priority: r.priority,
-      leaseOwner: r.lease_owner,
-      leaseExpiresAt: r.lease_expires_ms === null ? null : new Date(r.lease_expires_ms).toISOString(),
-      synthetic: r.synthetic === 1,
-    };
+  private item(r: EncounterRow): WorklistItem {
+    return toItem(r, this.store.now());
   }
+
 }

@@ -1,7 +1,8 @@
 import { migration as m0001 } from './0001-initial.js';
 import { migration as m0002 } from './0002-image-verifications.js';
+import { migration as m0003 } from './0003-worklist-covering-indexes.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Add `NNNN-name.ts` and list it here; never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
 export type { Migration } from './migration.js';

@@ -1,0 +1,150 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { WorklistCounts, WorklistFilter, WorklistItem, WorklistListInput, WorklistPage, WorkStatus } from '../../preload/contract.js';
+import { StoreError } from '../store/storeErrors.js';
+import { dnfbDays, isoDay } from './priority.js';
+
+/**
+ * The worklist's reads as plain functions over a connection, so the same code answers on the writer
+ * connection (inside Worklist) and on the read-only connection of the store's read worker.
+ */
+export type Prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string) => Database.Statement<P, R>;
+
+export interface EncounterRow {
+  id: string;
+  mrn: string;
+  patient_name: string | null;
+  sex: string | null;
+  age: number | null;
+  facility: string;
+  payer: string;
+  service_line: string;
+  admit_date: string;
+  discharge_date: string;
+  disposition: string | null;
+  due_date: string | null;
+  drg_impact: number | null;
+  model_confidence: number | null;
+  status: WorkStatus;
+  priority: number;
+  lease_owner: string | null;
+  lease_expires_ms: number | null;
+  server_revision: number;
+  synthetic: number;
+}
+
+type ItemRow = Pick<EncounterRow, 'id' | 'facility' | 'payer' | 'service_line' | 'admit_date' | 'discharge_date' | 'due_date' | 'drg_impact' | 'model_confidence' | 'status' | 'priority' | 'lease_owner' | 'lease_expires_ms' | 'synthetic'>;
+const ITEM_COLUMNS = 'id, facility, payer, service_line, admit_date, discharge_date, due_date, drg_impact, model_confidence, status, priority, lease_owner, lease_expires_ms, synthetic';
+export const OPEN_STATUSES: readonly WorkStatus[] = ['ready', 'in_progress', 'hold', 'query'];
+
+type Sort = 'priority' | 'age';
+type Cursor = { s: Sort; k: number | string; id: string };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+function decodeCursor(raw: string, sort: Sort): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (c.s === sort && typeof c.id === 'string' && (typeof c.k === 'number' || typeof c.k === 'string')) return c;
+  } catch {
+    /* fall through */
+  }
+  throw new StoreError('invalid', 'That page cursor does not belong to this list; start from the first page.');
+}
+
+export function filterSql(filter: WorklistFilter, now: number): { where: string[]; params: (string | number)[] } {
+  const where = ['assigned = 1'];
+  const params: (string | number)[] = [];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  inList('status', filter.status ?? OPEN_STATUSES);
+  inList('facility', filter.facility);
+  inList('payer', filter.payer);
+  inList('service_line', filter.serviceLine);
+  if (filter.minAgeDays !== undefined) {
+    where.push('discharge_date <= ?');
+    params.push(isoDay(now - filter.minAgeDays * 86_400_000));
+  }
+  if (filter.maxAgeDays !== undefined) {
+    where.push('discharge_date >= ?');
+    params.push(isoDay(now - filter.maxAgeDays * 86_400_000));
+  }
+  return { where, params };
+}
+
+/**
+ * One keyset page. The ids are chosen first (an index answers the filter and the order without
+ * visiting rows, see migration 0003), then only those rows are read. The redundant `priority <= ?`
+ * (or `discharge_date >= ?`) lets SQLite seek to the cursor instead of scanning up to it.
+ */
+export function listPage(prepare: Prepare, input: WorklistListInput, now: number): WorklistPage {
+  const sort: Sort = input.sort ?? 'priority';
+  const limit = input.limit ?? 100;
+  const { where, params } = filterSql(input.filter ?? {}, now);
+  const key = sort === 'priority' ? 'priority' : 'discharge_date';
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor, sort);
+    where.push(sort === 'priority' ? '(priority <= ? AND (priority < ? OR id > ?))' : '(discharge_date >= ? AND (discharge_date > ? OR id > ?))');
+    params.push(c.k, c.k, c.id);
+  }
+  const order = sort === 'priority' ? 'priority DESC, id' : 'discharge_date, id';
+  const rows = prepare<unknown[], EncounterRow>(
+    `SELECT ${ITEM_COLUMNS} FROM encounters WHERE id IN (SELECT id FROM encounters WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?) ORDER BY ${order}`,
+  ).all(...params, limit + 1);
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => toItem(r, now)),
+    nextCursor: more && last ? encodeCursor({ s: sort, k: last[key], id: last.id }) : null,
+  };
+}
+
+export function countWorklist(prepare: Prepare): Omit<WorklistCounts, 'readOnly' | 'readOnlyReason'> {
+  const byStatus: Record<WorkStatus, number> = { ready: 0, in_progress: 0, hold: 0, query: 0, submitted: 0 };
+  for (const r of prepare<[], { status: WorkStatus; n: number }>('SELECT status, count(*) AS n FROM encounters WHERE assigned = 1 GROUP BY status').all()) byStatus[r.status] = r.n;
+  const unsent = prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE acked_ms IS NULL').get()?.n ?? 0;
+  const dead = prepare<[], { n: number }>('SELECT count(*) AS n FROM dead_letters').get()?.n ?? 0;
+  return { byStatus, unsentMutations: unsent, deadLetters: dead };
+}
+
+/**
+ * Full-text search over every note: the first `limit` distinct encounters whose notes match, in index
+ * order (no ranking: it stops as soon as it has enough). `query` is FTS5 syntax.
+ */
+export function searchEncounterIds(prepare: Prepare, query: string, limit: number): string[] {
+  const found = new Set<string>();
+  try {
+    for (const r of prepare<[string], { encounter_id: string }>('SELECT n.encounter_id FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid WHERE notes_fts MATCH ?').iterate(query)) {
+      found.add(r.encounter_id);
+      if (found.size >= limit) break;
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_ERROR') throw new StoreError('invalid', `Search could not be understood: ${(error as Error).message}`);
+    throw error;
+  }
+  return [...found];
+}
+
+export function toItem(r: ItemRow, now: number): WorklistItem {
+  return {
+    id: r.id,
+    facility: r.facility,
+    payer: r.payer,
+    serviceLine: r.service_line,
+    admitDate: r.admit_date,
+    dischargeDate: r.discharge_date,
+    dnfbDays: dnfbDays(r.discharge_date, now),
+    dueDate: r.due_date,
+    drgImpact: r.drg_impact,
+    modelConfidence: r.model_confidence,
+    status: r.status,
+    priority: r.priority,
+    leaseOwner: r.lease_owner,
+    leaseExpiresAt: r.lease_expires_ms === null ? null : new Date(r.lease_expires_ms).toISOString(),
+    synthetic: r.synthetic === 1,
+  };
+}
