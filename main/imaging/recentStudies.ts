@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { RecentStudySchema, type RecentStudy } from '../../preload/contract.js';
+import { writeFileAtomic } from '../warehouse/snowflake/atomicFile.js';
 
 const RecentFile = z.object({ version: z.literal(1), recent: z.array(RecentStudySchema) });
 
@@ -21,16 +22,15 @@ export class RecentStudies {
   ) {}
 
   async list(): Promise<RecentStudy[]> {
-    let text: string;
+    // Missing, unreadable or damaged, the list starts again: it is a convenience, not a record.
+    const text = await readFile(this.file, 'utf8').catch(() => null);
+    if (text === null) return [];
     try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      const parsed = RecentFile.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data.recent : [];
+    } catch {
+      return [];
     }
-    const parsed = RecentFile.safeParse(JSON.parse(text));
-    // A damaged list of recent studies is not worth an error: it starts again.
-    return parsed.success ? parsed.data.recent : [];
   }
 
   /** Puts a study first (once per study: reopening another of its series replaces the entry). */
@@ -40,9 +40,7 @@ export class RecentStudies {
       const key = studyKey(entry.ref);
       const recent = [{ ...entry, openedAt: this.now().toISOString() }, ...(await this.list()).filter((r) => studyKey(r.ref) !== key)].slice(0, KEEP);
       await mkdir(dirname(this.file), { recursive: true });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temp, `${JSON.stringify({ version: 1, recent }, null, 1)}\n`, { mode: 0o600 });
-      await rename(temp, this.file);
+      await writeFileAtomic(this.file, new TextEncoder().encode(`${JSON.stringify({ version: 1, recent }, null, 1)}\n`));
     });
     this.writing = write.catch(() => undefined);
     return write;
