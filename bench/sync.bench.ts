@@ -50,11 +50,14 @@ try {
   const pullMs = performance.now() - t2;
   if (!pulled.ok) throw new Error(`pull failed: ${pulled.error}`);
   const counts = pullStore.counts();
+  const inSync = pullStore.cursor('worklist');
   pullStore.close();
   await puller.close();
 
   // ---- push: the outbox drained through the staging table and one MERGE per batch ----
+  // The pushing station is already up to date, so its sync's pull is one empty page and the time is the push's.
   const store = new SqliteSyncStore(join(dir, 'push.sqlite'));
+  store.applyPulled('worklist', [], [], inSync);
   store.db.transaction(() => {
     for (let i = 0; i < PUSH; i++) {
       store.enqueue({ kind: 'submit_codes', coder: 'coder', encounterId: `P-${i % Math.max(1, PULL)}`, payload: { codes: ['I10', 'E11.9', 'N18.3'], principal: 'I10', note: 'reviewed', i } });

@@ -37,21 +37,22 @@ export class OfflineStoreSync implements SyncStore {
     return this.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dead_letters').get()?.n ?? 0;
   }
 
-  nextBatch(limit: number): OutboxEntry[] {
+  nextBatch(limit: number, afterSeq = 0): OutboxEntry[] {
     return this.store.db
-      .prepare<[number], { seq: number; client_mutation_id: string; kind: string; encounter_id: string | null; principal: string; payload: string; attempts: number }>(
-        'SELECT seq, client_mutation_id, kind, encounter_id, principal, payload, attempts FROM outbox WHERE acked_ms IS NULL ORDER BY seq LIMIT ?',
+      .prepare<[number, number], { seq: number; client_mutation_id: string; kind: string; encounter_id: string | null; principal: string; payload: string; attempts: number }>(
+        'SELECT seq, client_mutation_id, kind, encounter_id, principal, payload, attempts FROM outbox WHERE acked_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?',
       )
-      .all(limit)
+      .all(afterSeq, limit)
       .map((r) => ({ clientMutationId: r.client_mutation_id, clientSeq: r.seq, kind: r.kind, coder: r.principal, encounterId: r.encounter_id, payload: r.payload, attempts: r.attempts }));
   }
 
   markAcked(ids: readonly string[]): void {
     if (ids.length === 0) return;
     this.store.write(() => {
-      const stmt = this.store.db.prepare('UPDATE outbox SET acked_ms = ?, last_error = NULL, next_attempt_ms = NULL WHERE client_mutation_id = ? AND acked_ms IS NULL');
-      const now = this.store.now();
-      for (const id of ids) stmt.run(now, id);
+      // One statement for the whole batch: ten thousand single-row updates cost more than the request.
+      this.store.db
+        .prepare('UPDATE outbox SET acked_ms = ?, last_error = NULL, next_attempt_ms = NULL WHERE acked_ms IS NULL AND client_mutation_id IN (SELECT value FROM json_each(?))')
+        .run(this.store.now(), JSON.stringify(ids));
     });
   }
 

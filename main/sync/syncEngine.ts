@@ -232,15 +232,18 @@ export class SyncEngine {
     const size = Math.max(1, Math.min(this.o.batchSize ?? 1000, warehouse.maxBatch));
     const began = this.now();
     let done = 0;
-    for (;;) {
-      const batch = this.o.store.nextBatch(size);
-      if (batch.length === 0) break;
-      await this.pushBatch(warehouse, batch, t);
+    let batch = this.o.store.nextBatch(size);
+    while (batch.length > 0) {
+      const sending = this.pushBatch(warehouse, batch, t);
+      // Read the next batch while this one is on the wire; every row of this one ends acked or dead-lettered.
+      const next = this.o.store.nextBatch(size, (batch.at(-1) as OutboxEntry).clientSeq);
+      await sending;
       done += batch.length;
       const elapsed = this.now() - began;
       const rate = elapsed > 0 ? done / elapsed : 0;
       this.progress = { phase: 'push', items: done, total, bytes: t.bytesUp, etaMs: rate > 0 ? Math.max(0, Math.round((total - done) / rate)) : null };
       this.emit();
+      batch = next;
     }
   }
 

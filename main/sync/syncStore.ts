@@ -26,8 +26,8 @@ export interface SyncStore {
   /** Mutations not yet acknowledged by the warehouse and not in dead letters. */
   pendingCount(): number;
   deadLetterCount(): number;
-  /** The oldest pending mutations, in outbox order. */
-  nextBatch(limit: number): OutboxEntry[];
+  /** The oldest pending mutations after outbox seq `afterSeq` (a batch still in flight), in outbox order. */
+  nextBatch(limit: number, afterSeq?: number): OutboxEntry[];
   markAcked(clientMutationIds: readonly string[]): void;
   recordFailure(clientMutationIds: readonly string[], error: string): void;
   /** Moves a mutation out of the outbox into dead letters, in one transaction. */

@@ -86,7 +86,7 @@ export function configureDriver(setup: DriverSetup): void {
   configured = setup;
 }
 
-const OutcomeRow = z.object({ CLIENT_MUTATION_ID: z.string(), OUTCOME: z.enum(['accepted', 'rejected', 'pending']), REASON: z.string().nullable() });
+const OutcomeRow = z.object({ CLIENT_MUTATION_ID: z.string().nullable(), OUTCOME: z.enum(['accepted', 'rejected', 'pending']), REASON: z.string().nullable(), N: z.number().int() });
 const ChangeRow = z.object({
   SEQ: z.number().int(),
   ENTITY: z.unknown(),
@@ -143,23 +143,21 @@ export class SnowflakeWarehouse implements Warehouse {
       await this.run(DECIDE_UNKNOWN);
       await this.run(DECIDE_REST);
     }
-    const found = new Map<string, PushOutcome>();
+    const others = new Map<string, PushOutcome>();
+    let accepted = 0;
+    let pending = 0;
     for (const raw of await this.run(READ_OUTCOMES)) {
       const row = OutcomeRow.parse(raw);
-      if (row.OUTCOME === 'pending') continue;
-      found.set(
-        row.CLIENT_MUTATION_ID,
-        row.OUTCOME === 'accepted'
-          ? { clientMutationId: row.CLIENT_MUTATION_ID, status: 'accepted' }
-          : { clientMutationId: row.CLIENT_MUTATION_ID, status: 'rejected', reason: (REASONS.has(row.REASON ?? '') ? row.REASON : 'invalid') as RejectionReason },
-      );
+      if (row.OUTCOME === 'accepted') accepted += row.N;
+      else if (row.OUTCOME === 'pending' || row.CLIENT_MUTATION_ID === null) pending += row.N;
+      else others.set(row.CLIENT_MUTATION_ID, { clientMutationId: row.CLIENT_MUTATION_ID, status: 'rejected', reason: (REASONS.has(row.REASON ?? '') ? row.REASON : 'invalid') as RejectionReason });
     }
-    const outcomes = batch.map((m) => found.get(m.clientMutationId));
-    if (outcomes.some((o) => o === undefined)) {
+    if (pending > 0 || accepted + others.size !== new Set(batch.map((m) => m.clientMutationId)).size) {
       // The staging rows were lost between statements (a new session): nothing is decided; push again.
       throw new WarehouseError('push outcomes incomplete; the batch will be sent again', 'transient', 'outcomes_incomplete');
     }
-    return { outcomes: outcomes as PushOutcome[], bytes: payloadBytes(batch) };
+    const outcomes = batch.map((m): PushOutcome => others.get(m.clientMutationId) ?? { clientMutationId: m.clientMutationId, status: 'accepted' });
+    return { outcomes, bytes: payloadBytes(batch) };
   }
 
   async pull(cursor: number, limit: number): Promise<PullPage> {
