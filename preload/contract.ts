@@ -178,6 +178,8 @@ export const WorklistFilterSchema = z
     /** Days since discharge (DNFB age), inclusive. */
     minAgeDays: z.number().int().min(0).max(36500).optional(),
     maxAgeDays: z.number().int().min(0).max(36500).optional(),
+    /** The search box, over the whole worklist: encounter id, MRN, payer or service line prefix, or words in the notes. */
+    text: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
 export type WorklistFilter = z.infer<typeof WorklistFilterSchema>;
@@ -196,6 +198,10 @@ export type WorklistListInput = z.infer<typeof WorklistListInputSchema>;
 
 export const WorklistItemSchema = z.object({
   id: z.string(),
+  /** Patient initials, age and sex for the worklist columns (never the full name there). */
+  patientInitials: z.string().nullable().optional(),
+  age: z.number().int().nullable().optional(),
+  sex: z.string().nullable().optional(),
   facility: z.string(),
   payer: z.string(),
   serviceLine: z.string(),

@@ -32,8 +32,8 @@ export interface EncounterRow {
   synthetic: number;
 }
 
-type ItemRow = Pick<EncounterRow, 'id' | 'facility' | 'payer' | 'service_line' | 'admit_date' | 'discharge_date' | 'due_date' | 'drg_impact' | 'model_confidence' | 'status' | 'priority' | 'lease_owner' | 'lease_expires_ms' | 'synthetic'>;
-const ITEM_COLUMNS = 'id, facility, payer, service_line, admit_date, discharge_date, due_date, drg_impact, model_confidence, status, priority, lease_owner, lease_expires_ms, synthetic';
+type ItemRow = Pick<EncounterRow, 'id' | 'patient_name' | 'sex' | 'age' | 'facility' | 'payer' | 'service_line' | 'admit_date' | 'discharge_date' | 'due_date' | 'drg_impact' | 'model_confidence' | 'status' | 'priority' | 'lease_owner' | 'lease_expires_ms' | 'synthetic'>;
+const ITEM_COLUMNS = 'id, patient_name, sex, age, facility, payer, service_line, admit_date, discharge_date, due_date, drg_impact, model_confidence, status, priority, lease_owner, lease_expires_ms, synthetic';
 export const OPEN_STATUSES: readonly WorkStatus[] = ['ready', 'in_progress', 'hold', 'query'];
 
 type Sort = 'priority' | 'age';
@@ -72,6 +72,7 @@ export function filterSql(filter: WorklistFilter, now: number): { where: string[
     where.push('discharge_date >= ?');
     params.push(isoDay(now - filter.maxAgeDays * 86_400_000));
   }
+  if (filter.text) textFilter(filter.text, where, params);
   return { where, params };
 }
 
@@ -129,9 +130,36 @@ export function searchEncounterIds(prepare: Prepare, query: string, limit: numbe
   return [...found];
 }
 
+/**
+ * The worklist's search box over the whole store, not only loaded rows: an encounter id prefix, an exact
+ * MRN, a payer or service line prefix, or every word (as a prefix) in the encounter's notes via FTS.
+ * The words are quoted for FTS5, so what a coder types is never read as FTS syntax.
+ */
+function textFilter(text: string, where: string[], params: (string | number)[]): void {
+  const like = `${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0).slice(0, 8);
+  const clauses = ["id LIKE ? ESCAPE '\\'", 'mrn = ?', "payer LIKE ? ESCAPE '\\'", "service_line LIKE ? ESCAPE '\\'"];
+  params.push(like, text.trim(), like, like);
+  if (words.length > 0) {
+    clauses.push('id IN (SELECT n.encounter_id FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid WHERE notes_fts MATCH ?)');
+    params.push(words.map((w) => `"${w}"*`).join(' '));
+  }
+  where.push(`(${clauses.join(' OR ')})`);
+}
+
+/** "Ana María López" -> "A.M.L."; null when the name is unknown. */
+function initials(name: string | null): string | null {
+  if (!name) return null;
+  const letters = name.split(/[\s,-]+/).filter((p) => /^\p{L}/u.test(p)).map((p) => `${(p[0] as string).toUpperCase()}.`);
+  return letters.length > 0 ? letters.join('') : null;
+}
+
 export function toItem(r: ItemRow, now: number): WorklistItem {
   return {
     id: r.id,
+    patientInitials: initials(r.patient_name),
+    age: r.age,
+    sex: r.sex,
     facility: r.facility,
     payer: r.payer,
     serviceLine: r.service_line,

@@ -1,31 +1,64 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { WorkStatus, WorklistFilter, WorklistItem } from '../../../preload/contract';
+import type { WorkStatus, WorklistFilter } from '../../../preload/contract';
 import { api } from '../../api';
 import { useAppStore } from '../../app/store';
 import { STATUS_LABEL, WORKLIST_COLUMNS } from './columns';
+import { deleteView, readViews, saveView, type SavedView } from './savedViews';
 import { useWorklist } from './useWorklist';
 import { VirtualGrid } from './VirtualGrid';
 
 const STATUSES = Object.keys(STATUS_LABEL) as WorkStatus[];
 
-function matches(row: WorklistItem, needle: string): boolean {
-  return [row.id, row.facility, row.payer, row.serviceLine, row.leaseOwner ?? ''].some((v) => v.toLowerCase().includes(needle));
-}
+const ALL_COLUMNS = WORKLIST_COLUMNS.map((c) => c.id);
+/** Typing settles for this long before the search goes to main (it searches the whole store). */
+const SEARCH_SETTLE_MS = 200;
 
-/** The coder's worklist: counts by status, filters, search, claim next, and a grid for 100,000 rows. */
+/**
+ * The coder's worklist: counts by status, filters, a search over the whole store, saved views (Alt+1…9),
+ * claim next, and a grid for 100,000 rows.
+ */
 export function WorklistView() {
   const [statuses, setStatuses] = useState<WorkStatus[]>(['ready', 'in_progress']);
   const [sort, setSort] = useState<'priority' | 'age'>('priority');
   const [query, setQuery] = useState('');
+  const [text, setText] = useState('');
+  const [columns, setColumns] = useState<string[]>(ALL_COLUMNS);
+  const [views, setViews] = useState<SavedView[]>(() => readViews(localStorage));
+  const [viewName, setViewName] = useState('');
   const [selected, setSelected] = useState(0);
   const search = useRef<HTMLInputElement>(null);
   const grid = useRef<HTMLDivElement>(null);
   const { openEncounter, patch } = useAppStore();
-  const filter = useMemo<WorklistFilter>(() => (statuses.length ? { status: statuses } : {}), [statuses]);
+  useEffect(() => {
+    const timer = setTimeout(() => setText(query.trim()), SEARCH_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const filter = useMemo<WorklistFilter>(() => ({ ...(statuses.length ? { status: statuses } : {}), ...(text ? { text } : {}) }), [statuses, text]);
   const worklist = useWorklist(filter, sort);
+  const rows = worklist.rows;
+  const shownColumns = useMemo(() => columns.flatMap((id) => WORKLIST_COLUMNS.filter((c) => c.id === id)), [columns]);
 
-  const needle = query.trim().toLowerCase();
-  const rows = useMemo(() => (needle ? worklist.rows.filter((r) => matches(r, needle)) : worklist.rows), [worklist.rows, needle]);
+  const applyView = (view: SavedView) => {
+    setStatuses(view.statuses);
+    setSort(view.sort);
+    setQuery(view.text);
+    setText(view.text);
+    setColumns(view.columns.length ? view.columns : ALL_COLUMNS);
+    setViewName(view.name);
+    patch({ notice: `View “${view.name}”` });
+  };
+  // Electron has no window.prompt: the name is typed in a field that appears in the bar.
+  const [naming, setNaming] = useState<string | null>(null);
+  const saveCurrent = (name: string) => {
+    setNaming(null);
+    if (!name) return;
+    try {
+      setViews(saveView(localStorage, { name, statuses, sort, text: query.trim(), columns }));
+      setViewName(name);
+    } catch (error) {
+      patch({ notice: `View not saved: ${(error as Error).message}` });
+    }
+  };
 
   useEffect(() => {
     // The moment a coder can act on the worklist: the start-up benchmark reads this mark.
@@ -51,7 +84,8 @@ export function WorklistView() {
   };
 
   const toggle = (status: WorkStatus) => setStatuses((s) => (s.includes(status) ? s.filter((x) => x !== status) : [...s, status]));
-  const total = worklist.counts ? statuses.reduce((n, s) => n + (worklist.counts?.byStatus[s] ?? 0), 0) : rows.length;
+  // With a search the count of matches is not known until the last page: the grid grows as it loads.
+  const total = worklist.counts && !text ? statuses.reduce((n, s) => n + (worklist.counts?.byStatus[s] ?? 0), 0) : rows.length;
 
   return (
     <section className="worklist" aria-labelledby="worklist-title" data-ready={worklist.ready ? 'worklist' : undefined}>
@@ -75,7 +109,7 @@ export function WorklistView() {
           ref={search}
           type="search"
           className="search"
-          placeholder="Search loaded rows ( / )"
+          placeholder="Search all: id, MRN, payer, note words ( / )"
           aria-label="Search the worklist"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
@@ -87,6 +121,72 @@ export function WorklistView() {
             }
           }}
         />
+        <label className="inline">
+          View
+          <select
+            aria-label="Saved view (Alt+1…9)"
+            value={viewName}
+            onChange={(e) => {
+              const view = views.find((v) => v.name === e.target.value);
+              if (view) applyView(view);
+            }}
+          >
+            <option value="">—</option>
+            {views.map((v, i) => (
+              <option key={v.name} value={v.name}>
+                {i < 9 ? `${i + 1}. ` : ''}
+                {v.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {naming === null ? (
+          <button onClick={() => setNaming(viewName)} title="Save the filters, sort, search and columns under a name">
+            Save view
+          </button>
+        ) : (
+          <input
+            autoFocus
+            aria-label="Name of the view to save (Enter saves, Esc cancels)"
+            placeholder="View name, Enter"
+            value={naming}
+            onChange={(e) => setNaming(e.target.value)}
+            onBlur={() => setNaming(null)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') saveCurrent(naming.trim());
+              else if (e.key === 'Escape') setNaming(null);
+              else return;
+              e.preventDefault();
+            }}
+          />
+        )}
+        {viewName && (
+          <button
+            aria-label={`Delete view ${viewName}`}
+            onClick={() => {
+              setViews(deleteView(localStorage, viewName));
+              setViewName('');
+            }}
+          >
+            Delete view
+          </button>
+        )}
+        <details className="column-chooser">
+          <summary>Columns</summary>
+          <fieldset>
+            <legend>Columns shown</legend>
+            {WORKLIST_COLUMNS.map((c) => (
+              <label key={c.id}>
+                <input
+                  type="checkbox"
+                  checked={columns.includes(c.id)}
+                  onChange={() => setColumns((cs) => (cs.includes(c.id) ? cs.filter((x) => x !== c.id) : ALL_COLUMNS.filter((id) => id === c.id || cs.includes(id))))}
+                />
+                {c.header}
+              </label>
+            ))}
+          </fieldset>
+        </details>
         <button className="primary" onClick={() => void claimNext()} title="Claim the highest-priority encounter (n)">
           Claim next <kbd>n</kbd>
         </button>
@@ -102,20 +202,29 @@ export function WorklistView() {
         </div>
       )}
       <p className="muted grid-summary" aria-live="polite">
-        {worklist.ready ? `${rows.length.toLocaleString()} shown of ${total.toLocaleString()}${worklist.more ? ' (more load as you scroll)' : ''}` : 'Loading…'}
+        {worklist.ready
+          ? text
+            ? `${rows.length.toLocaleString()}${worklist.more ? '+' : ''} matching “${text}” in the whole worklist`
+            : `${rows.length.toLocaleString()} shown of ${total.toLocaleString()}${worklist.more ? ' (more load as you scroll)' : ''}`
+          : 'Loading…'}
       </p>
       <div ref={grid} className="grid-wrap">
         <VirtualGrid
           label="Encounters"
-          columns={WORKLIST_COLUMNS}
+          columns={shownColumns}
           rows={rows}
           rowKey={(r) => r.id}
-          totalRows={needle ? rows.length : total}
+          totalRows={total}
           selected={selected}
           onSelect={setSelected}
           onOpen={(i) => rows[i] && openEncounter(rows[i].id)}
           onNearEnd={worklist.more ? () => void worklist.loadMore() : undefined}
           onKeyDown={(e) => {
+            const view = e.altKey && /^[1-9]$/.test(e.key) ? views[Number(e.key) - 1] : undefined;
+            if (view) {
+              e.preventDefault();
+              return applyView(view);
+            }
             if (e.ctrlKey || e.metaKey || e.altKey) return;
             if (e.key === '/') {
               e.preventDefault();
