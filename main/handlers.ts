@@ -14,6 +14,8 @@ import { registerWorklistHandlers } from './worklist/worklistHandlers.js';
  */
 export function createHandlerRegistry(services: Services): HandlerRegistry {
   const registry = new HandlerRegistry(services.log);
+  // PHI reads and decisions are audited by the registry itself, into the store's hash-chained log.
+  registry.setAuditSink(async (entry) => (await services.store).auditNow(entry));
 
   registry.register('app.info', () => ({
     name: 'Atrium',

@@ -42,6 +42,16 @@ export const SettingsSchema = z.object({
   'warehouse.snowflake.account': z.string().min(1).max(255).nullable().describe('Snowflake account identifier').default(null),
   'warehouse.snowflake.warehouse': z.string().min(1).max(255).nullable().describe('Snowflake virtual warehouse').default(null),
   'warehouse.snowflake.database': z.string().min(1).max(255).nullable().describe('Snowflake database').default(null),
+  'warehouse.snowflake.schema': z.string().min(1).max(255).nullable().describe('Snowflake schema of the session, where its staging table lives (STAGING when unset)').default(null),
+  'warehouse.snowflake.user': z.string().min(1).max(255).nullable().describe('Snowflake login name (with SSO, the user the identity provider signs in)').default(null),
+  'warehouse.snowflake.role': z.string().min(1).max(255).nullable().describe('Snowflake role (the least-privilege desktop role, ATRIUM_DESKTOP)').default(null),
+  'warehouse.snowflake.accessUrl': EndpointUrlSchema.nullable().describe('Snowflake URL when not https://<account>.snowflakecomputing.com (PrivateLink)').default(null),
+  'warehouse.snowflake.authenticator': z
+    .enum(['externalbrowser', 'oauth-pkce', 'keypair'])
+    .describe('Snowflake sign-in: externalbrowser (the identity provider SSO), oauth-pkce (OAuth authorization code with PKCE) or keypair (a service key sealed on this station)')
+    .default('externalbrowser'),
+  'warehouse.snowflake.oauth.clientId': z.string().min(1).max(255).nullable().describe('OAuth client id of the Snowflake security integration (oauth-pkce)').default(null),
+  'warehouse.snowflake.oauth.redirectPort': z.number().int().min(1024).max(65535).nullable().describe('Loopback port the OAuth redirect returns to (oauth-pkce); a free port when unset').default(null),
   'store.allowPhiWithoutKeyring': z.boolean().describe('Allow patient data on a machine without an OS keyring').default(false),
   'store.retentionDays': z.number().int().min(1).max(3650).describe('Days acknowledged work and unassigned notes are kept').default(30),
   'session.idleLockMinutes': z.number().int().min(1).max(240).describe('Minutes of inactivity before the station locks').default(15),
@@ -658,6 +668,22 @@ export function isMethodName(name: unknown): name is MethodName {
 export function readsPhi(method: MethodName): boolean {
   const spec: object = methods[method];
   return 'phi' in spec && spec.phi === true;
+}
+/**
+ * Methods that record a decision (accept/reject in a draft, submit, hold, query, release, undo, verify):
+ * the handler registry audits each call with a hash of its content. Add every new decision method here
+ * (main/ipc/callAudit.test.ts fails for a method named like one that is missing).
+ */
+export const DECISION_METHODS = [
+  'coding.saveDraft',
+  'coding.submit',
+  'worklist.hold',
+  'worklist.release',
+  'worklist.undo',
+  'imaging.verification.save',
+] as const satisfies readonly MethodName[];
+export function isDecision(method: MethodName): boolean {
+  return (DECISION_METHODS as readonly MethodName[]).includes(method);
 }
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name);

@@ -8,6 +8,7 @@ import {
   type MethodOutput,
 } from '../../preload/contract.js';
 import type { Logger } from '../log/logger.js';
+import { auditsCall, callAuditEntry, type CallAuditSink, type CallOutcome } from './callAudit.js';
 import type { CallContext } from './callContext.js';
 import { CallError } from './callError.js';
 
@@ -21,11 +22,14 @@ export type Handler<M extends MethodName> = (
 /**
  * Holds one handler per contract method. Every call is validated against the contract before its
  * handler runs, and its result is checked on the way out, so neither side can drift from the contract.
+ * Every call of a PHI-reading or decision method is audited here (see callAudit.ts), not by handlers:
+ * a PHI result is returned only once its audit entry is written.
  */
 export class HandlerRegistry {
   private readonly handlers = new Map<MethodName, Handler<MethodName>>();
   private phiGate: (() => void | Promise<void>) | null = null;
   private readonly extraPhi = new Set<MethodName>();
+  private auditSink: CallAuditSink | null = null;
 
   constructor(private readonly log: Logger) {}
 
@@ -40,6 +44,16 @@ export class HandlerRegistry {
    */
   setPhiGate(gate: () => void | Promise<void>): void {
     this.phiGate = gate;
+  }
+
+  /** Where call audit entries go (the store's hash-chained audit log). Without one, audited calls are refused. */
+  setAuditSink(sink: CallAuditSink): void {
+    this.auditSink = sink;
+  }
+
+  /** Whether calls of a method are audited by the registry: PHI reads and decisions. */
+  audits(method: MethodName): boolean {
+    return auditsCall(method, this.extraPhi);
   }
 
   /** Marks methods as PHI-reading beyond those the contract marks with `phi: true`. */
@@ -84,12 +98,41 @@ export class HandlerRegistry {
         parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
       );
     }
-    const result = await handler(parsed.data as ParsedInput<MethodName>, context);
+    const audited = this.audits(method);
+    let result: unknown;
+    try {
+      result = await handler(parsed.data as ParsedInput<MethodName>, context);
+    } catch (error) {
+      if (audited) await this.auditFailure({ method, context, input: parsed.data, errorCode: error instanceof CallError ? error.code : 'internal' });
+      throw error;
+    }
     const checked = spec.output.safeParse(result);
     if (!checked.success) {
       this.log.error('handler.bad_output', { method, issues: checked.error.issues.length });
+      if (audited) await this.auditFailure({ method, context, input: parsed.data, errorCode: 'internal' });
       throw new CallError('internal', `${method} produced a result outside the contract`);
     }
+    if (audited) {
+      try {
+        if (!this.auditSink) throw new Error('no audit sink');
+        await this.auditSink(callAuditEntry({ method, context, input: parsed.data, output: checked.data }));
+      } catch (error) {
+        // Fail closed: what cannot be audited is not shown (a decision already made stays made and is
+        // in the store's own audit entry; the caller is told it was not confirmed).
+        this.log.error('audit.call_failed', { method, error: error as Error });
+        throw new CallError('unavailable', 'Atrium could not record this call in the audit log, so its result is withheld; try again');
+      }
+    }
     return checked.data;
+  }
+
+  /** Records a failed audited call; a failure to record it is logged, the caller gets the call's own error. */
+  private async auditFailure(outcome: CallOutcome): Promise<void> {
+    try {
+      if (this.auditSink) await this.auditSink(callAuditEntry(outcome));
+      else this.log.warn('audit.no_sink', { method: outcome.method });
+    } catch (error) {
+      this.log.error('audit.call_failed', { method: outcome.method, error: error as Error });
+    }
   }
 }
