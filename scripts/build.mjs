@@ -28,20 +28,22 @@ export async function buildElectron() {
     banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
-  // The embedded model's worker thread: its bootstrap beside the main bundle (where
-  // `new URL('./scoringWorker.mjs', import.meta.url)` points), and its implementation compiled, so the
+  // Worker threads (the embedded model's, the store's reader): each bootstrap beside the main bundle
+  // (where `new URL('./<name>.mjs', import.meta.url)` points), and its implementation compiled, so the
   // app never needs tsx.
-  await esbuild({
-    entryPoints: [join(root, 'cloud/serve/scoringWorkerImpl.ts')],
-    outfile: join(root, 'out/main/electron/scoringWorkerImpl.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  copyFileSync(join(root, 'cloud/serve/scoringWorker.mjs'), join(root, 'out/main/electron/scoringWorker.mjs'));
+  for (const [dir, name] of [['cloud/serve', 'scoringWorker'], ['main/store', 'storeReadWorker']]) {
+    await esbuild({
+      entryPoints: [join(root, `${dir}/${name}Impl.ts`)],
+      outfile: join(root, `out/main/electron/${name}Impl.js`),
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    copyFileSync(join(root, `${dir}/${name}.mjs`), join(root, `out/main/electron/${name}.mjs`));
+  }
   // A sandboxed preload cannot require siblings: everything but electron goes into one file, and
   // the contract's names are inlined so zod stays out of it.
   const contract = await tsImport('../preload/contract.ts', import.meta.url);

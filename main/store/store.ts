@@ -5,6 +5,7 @@ import type { SecretSealer } from '../security/secretSealer.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import { loadStoreKey } from './storeKey.js';
 import { StatementCache } from './statementCache.js';
+import { StoreReader } from './storeReader.js';
 import { StoreError, translateSqliteError } from './storeErrors.js';
 import { acquireWriterLock } from './writerLock.js';
 
@@ -70,7 +71,8 @@ function isPlainSqlite(file: string): boolean {
   }
 }
 
-function openConnection(file: string, key: Buffer, readOnly: boolean, options: StoreOptions): Db {
+/** A keyed connection to the store file; the read worker opens its read-only one through here too. */
+export function openConnection(file: string, key: Buffer, readOnly: boolean, options: Pick<StoreOptions, 'busyTimeoutMs' | 'nativeBinding'>): Db {
   const db = new Database(file, {
     readonly: readOnly,
     fileMustExist: readOnly,
@@ -114,6 +116,7 @@ export class Store {
     readonly status: StoreStatus,
     private readonly releaseLock: (() => void) | null,
     private readonly options: StoreOptions,
+    private readonly key: Buffer,
   ) {
     this.audit = new AuditLog(db);
     this.statements = new StatementCache(db);
@@ -211,7 +214,12 @@ export class Store {
       appSchemaVersion,
       protectsAtRest: options.sealer.protectsAtRest,
     };
-    return new Store(db, status, release, options);
+    return new Store(db, status, release, options, key);
+  }
+
+  /** A read worker over this store's file, for reads too heavy for the main event loop. */
+  startReader(): StoreReader {
+    return StoreReader.start({ file: this.status.file, key: this.key, ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) });
   }
 
   now(): number {

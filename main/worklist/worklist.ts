@@ -13,6 +13,7 @@ import {
 } from '../../preload/contract.js';
 import { purgeExpired } from '../store/retention.js';
 import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/storeReader.js';
 import { StoreError } from '../store/storeErrors.js';
 import { computePriority, DEFAULT_FORMULA, formulaFingerprint, isoDay, PriorityFormulaSchema, type PriorityFormula } from './priority.js';
 import { countWorklist, filterSql, listPage, searchEncounterIds, toItem, type EncounterRow, type Prepare } from './worklistQueries.js';
@@ -60,7 +61,7 @@ export class Worklist {
 
   constructor(
     private readonly store: Store,
-    private readonly options: { leaseMs?: number } = {},
+    private readonly options: { leaseMs?: number; reader?: StoreReader } = {},
   ) {}
 
   /** Statements compiled once for the store's connection. */
@@ -182,6 +183,27 @@ export class Worklist {
   list(input: WorklistListInput = {}): WorklistPage {
     this.returnExpiredLeases();
     return listPage(this.prepare, input, this.store.now());
+  }
+
+  /** list(), answered by the store's read worker when there is one, so the main event loop keeps running. */
+  async listOffMain(input: WorklistListInput = {}): Promise<WorklistPage> {
+    const reader = this.options.reader;
+    if (!reader) return this.list(input);
+    this.returnExpiredLeases();
+    return reader.read({ op: 'list', input, now: this.store.now() });
+  }
+
+  /** counts(), answered by the store's read worker when there is one. */
+  async countsOffMain(): Promise<WorklistCounts> {
+    const reader = this.options.reader;
+    if (!reader) return this.counts();
+    this.returnExpiredLeases();
+    return { ...(await reader.read({ op: 'counts' })), readOnly: this.store.status.readOnly, readOnlyReason: this.store.status.readOnlyReason };
+  }
+
+  /** searchEncounters(), answered by the store's read worker when there is one. */
+  async searchOffMain(query: string, limit = 50): Promise<string[]> {
+    return this.options.reader ? this.options.reader.read({ op: 'search', query, limit }) : this.searchEncounters(query, limit);
   }
 
   counts(): WorklistCounts {

@@ -22,9 +22,9 @@ export function toCallError(error: unknown): unknown {
   }
 }
 
-async function withWorklist<T>(services: Services, fn: (worklist: Worklist, principal: string) => T): Promise<T> {
+async function withWorklist<T>(services: Services, fn: (worklist: Worklist, principal: string) => T | Promise<T>): Promise<T> {
   try {
-    return fn(await services.worklist, services.principal.current().id);
+    return await fn(await services.worklist, services.principal.current().id);
   } catch (error) {
     throw toCallError(error);
   }
@@ -32,8 +32,9 @@ async function withWorklist<T>(services: Services, fn: (worklist: Worklist, prin
 
 /** The worklist's contract methods. Leases and audit entries name the current principal. */
 export function registerWorklistHandlers(registry: HandlerRegistry, services: Services): void {
-  registry.register('worklist.list', (input) => withWorklist(services, (w) => w.list(input)));
-  registry.register('worklist.counts', () => withWorklist(services, (w) => w.counts()));
+  // Pages and counts are read by the store's read worker, off the main event loop.
+  registry.register('worklist.list', (input) => withWorklist(services, (w) => w.listOffMain(input)));
+  registry.register('worklist.counts', () => withWorklist(services, (w) => w.countsOffMain()));
   registry.register('worklist.claimNext', (input) => withWorklist(services, (w, who) => w.claimNext(who, input?.filter ?? {})));
   registry.register('worklist.renewLease', ({ encounterId }) => withWorklist(services, (w, who) => w.renewLease(encounterId, who)));
   registry.register('worklist.hold', ({ encounterId, kind, reason }) => withWorklist(services, (w, who) => w.hold(encounterId, who, kind, reason)));

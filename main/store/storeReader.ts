@@ -1,0 +1,85 @@
+import { Worker } from 'node:worker_threads';
+import { StoreError } from './storeErrors.js';
+import type { FromWorker, ReadRequest, ReadResult, ReadWorkerData, SerializedError, ToWorker } from './storeReadProtocol.js';
+
+interface Pending {
+  resolve: (result: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+function revive(error: SerializedError): Error {
+  return error.code ? new StoreError(error.code, error.message) : new Error(error.message);
+}
+
+/**
+ * The main thread's side of the store's read worker (storeReadWorkerImpl.ts). It is handed the store
+ * key over the message channel, never through argv, the environment or workerData, and loads the same
+ * native SQLite build as the writer (the Electron-ABI one in the app).
+ */
+export class StoreReader {
+  private readonly pending = new Map<number, Pending>();
+  private next = 1;
+  private exited: Error | null = null;
+  /** Resolves once the worker's connection is open and keyed; rejects with the store's own error. */
+  readonly ready: Promise<void>;
+
+  private constructor(private readonly worker: Worker) {
+    this.ready = new Promise((resolve, reject) => {
+      const onOpen = (m: FromWorker) => {
+        if (m.type === 'opened') resolve();
+        else if (m.type === 'open_failed') reject(revive(m.error));
+        else return;
+        worker.off('message', onOpen);
+      };
+      worker.on('message', onOpen);
+      worker.once('error', reject);
+    });
+    // Keep a failed start from surfacing as an unhandled rejection; callers see it on their first read.
+    this.ready.catch(() => undefined);
+    worker.on('message', (m: FromWorker) => {
+      if (m.type !== 'result' && m.type !== 'error') return;
+      const waiting = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.type === 'result') waiting?.resolve(m.result);
+      else waiting?.reject(revive(m.error));
+    });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', () => this.fail(new StoreError('busy', 'The store reader stopped.')));
+    // Reads in flight keep the process alive; an idle reader does not.
+    worker.unref();
+  }
+
+  static start(options: { file: string; key: Buffer; nativeBinding?: string }): StoreReader {
+    const workerData: ReadWorkerData = { file: options.file, nativeBinding: options.nativeBinding ?? null };
+    const reader = new StoreReader(new Worker(new URL('./storeReadWorker.mjs', import.meta.url), { workerData }));
+    const key = new Uint8Array(options.key);
+    const open: ToWorker = { type: 'open', key };
+    // Transferred, not copied: the key's bytes leave this thread's heap with the message.
+    reader.worker.postMessage(open, [key.buffer]);
+    return reader;
+  }
+
+  async read<R extends ReadRequest>(request: R): Promise<ReadResult<R>> {
+    await this.ready;
+    if (this.exited) throw this.exited;
+    const id = this.next++;
+    const message: ToWorker = { type: 'read', id, request };
+    return new Promise<ReadResult<R>>((resolve, reject) => {
+      this.pending.set(id, { resolve: (result) => resolve(result as ReadResult<R>), reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage(message);
+    }).finally(() => {
+      if (this.pending.size === 0) this.worker.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.exited ??= error;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}
