@@ -7,6 +7,7 @@ import { demoCtFolder, ensureDemoImaging } from '../../main/demo/demoImaging.js'
 import { launchChromium } from '../support/browser.js';
 import { startTestHost, type HostFixture } from '../support/runningHost.js';
 import { HealthImagingStandIn } from '../standins/healthimaging/healthImagingStandIn.js';
+import { tempDir } from '../support/tempDir.js';
 
 const DEMO_STUDY = '1.3.46.670589.33.1.27492712521914879309.27169771283235650014';
 const VIEWER_BUILT = existsSync(join(SOURCE_ROOT, 'renderer/features/imaging/viewer/CtViewer.tsx'));
@@ -15,6 +16,7 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
   let browser: Browser;
   let fixture: HostFixture;
   let standIn: HealthImagingStandIn;
+  const artifacts = tempDir('atrium-e2e-imaging-');
 
   beforeAll(async () => {
     // The default credential chain reads these; the stand-in checks the access key id.
@@ -127,6 +129,15 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
     await expect.poll(() => frameStatus(first)).toBe(404);
     // It is now the most recent study on this station.
     await page.waitForSelector('[data-testid="recent-studies"] [role="option"]');
+    await page.screenshot({ path: join(artifacts, 'imaging-workspace.png') });
+
+    // Another view and back: the same series is still open, in the viewer and in main.
+    const second = await host.getAttribute('data-series-id');
+    await page.keyboard.press('Control+4');
+    await page.waitForSelector('#settings-title');
+    await page.keyboard.press('Control+2');
+    await expect.poll(() => page.locator('[data-testid="viewer-host"]').getAttribute('data-series-id')).toBe(second);
+    expect(await frameStatus(second)).toBe(200);
     await page.close();
   });
 

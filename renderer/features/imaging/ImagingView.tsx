@@ -2,18 +2,17 @@ import { lazy, Suspense, useEffect, useRef, useState, type ComponentType } from 
 import type { OpenedSeries, SeriesSummary, StudyRef } from '../../../preload/contract';
 import { api } from '../../api';
 import { StudyBrowser } from './browser/StudyBrowser';
+import { useImagingWorkspace } from './browser/workspaceStore';
 import { probeCodec, type CodecProbeResult } from './codecProbe';
 import './ImagingView.css';
 
 type ViewerModule = { CtViewer: ComponentType<{ series: OpenedSeries; onError?: (problem: unknown) => void }> };
-type VerifyModule = { VerifyPanel: ComponentType<{ series: OpenedSeries }> };
 
-// The viewer and the verify panel are separate modules, each its own lazy chunk. Globbing finds them
-// when their files exist, so the shell builds (with a placeholder) before they do.
+// The viewer and the verify panel load as their own chunks, after the browser is on screen. The viewer
+// is found by glob until its file lands, so the shell builds (with a placeholder) before it does.
 const viewerLoader = import.meta.glob<ViewerModule>('./viewer/CtViewer.tsx')['./viewer/CtViewer.tsx'];
-const verifyLoader = import.meta.glob<VerifyModule>('./verify/VerifyPanel.tsx')['./verify/VerifyPanel.tsx'];
 const CtViewer = viewerLoader ? lazy(() => viewerLoader().then((m) => ({ default: m.CtViewer }))) : null;
-const VerifyPanel = verifyLoader ? lazy(() => verifyLoader().then((m) => ({ default: m.VerifyPanel }))) : null;
+const VerifyPanel = lazy(() => import('./verify/VerifyPanel').then((m) => ({ default: m.VerifyPanel })));
 
 function closeSeries(seriesId: string): void {
   // Main cancels the series' prefetch; nothing to wait for, and a failure only leaves it open in main.
@@ -27,16 +26,16 @@ function problemText(problem: unknown): string {
 /**
  * The imaging workspace: the study browser on the left, the viewer in the middle and the verify panel
  * on the right. Opening a series asks main for it; switching series closes the previous one (main then
- * stops prefetching it), and so does leaving the view. Loaded lazily so coders never pay for it.
+ * stops prefetching it). What is open stays open while another view is shown (see workspaceStore).
+ * Loaded lazily so coders never pay for it.
  */
 export default function ImagingView() {
   const [codec, setCodec] = useState<CodecProbeResult | null>(null);
-  const [opened, setOpened] = useState<OpenedSeries | null>(null);
+  const opened = useImagingWorkspace((w) => w.opened);
   const [opening, setOpening] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [viewerProblem, setViewerProblem] = useState<string | null>(null);
   const [recentKey, setRecentKey] = useState(0);
-  const current = useRef<OpenedSeries | null>(null);
   const ticket = useRef(0);
 
   useEffect(() => {
@@ -44,7 +43,6 @@ export default function ImagingView() {
     void probeCodec().then((result) => live && setCodec(result));
     return () => {
       live = false;
-      if (current.current) closeSeries(current.current.seriesId);
     };
   }, []);
 
@@ -54,16 +52,15 @@ export default function ImagingView() {
     setError(null);
     try {
       const next = await api.call('imaging.series.open', { study, seriesInstanceUid: series.seriesInstanceUid });
-      const previous = current.current;
+      const previous = useImagingWorkspace.getState().opened;
       if (mine !== ticket.current) {
         // A later click won; this one is not shown, so it should not stay open either.
         if (next.seriesId !== previous?.seriesId) closeSeries(next.seriesId);
         return;
       }
       if (previous && previous.seriesId !== next.seriesId) closeSeries(previous.seriesId);
-      current.current = next;
       setViewerProblem(null);
-      setOpened(next);
+      useImagingWorkspace.getState().patch({ opened: next });
       setRecentKey((k) => k + 1);
     } catch (e) {
       if (mine === ticket.current) setError(`The series could not be opened: ${(e as Error).message}`);
@@ -112,7 +109,7 @@ export default function ImagingView() {
           !opening && <p className="muted viewer-empty">Choose a study, then a series (arrows and Enter work in every list).</p>
         )}
       </div>
-      {opened && VerifyPanel && (
+      {opened && (
         <aside className="imaging-verify" aria-label="Verification">
           <Suspense fallback={<p className="muted">Loading…</p>}>
             <VerifyPanel key={opened.seriesId} series={opened} />

@@ -3,6 +3,7 @@ import type { StudyRef, StudySearchInput, StudySearchResult } from '../../../../
 import { api, ApiError } from '../../../api';
 import { dicomDate, shortUid } from './format';
 import { KeyList } from './KeyList';
+import { useImagingWorkspace } from './workspaceStore';
 
 type Found = StudySearchResult['studies'][number];
 const PAGE_SIZE = 25;
@@ -19,27 +20,25 @@ function searchError(error: unknown): string {
  * pages with tokens: the tokens of earlier pages are kept so Previous works without searching again).
  */
 export function HealthImagingSearch({ chosen, onChoose }: { chosen: StudyRef | null; onChoose: (study: StudyRef, via: 'keyboard' | 'pointer') => void }) {
-  const [form, setForm] = useState({ patientId: '', accessionNumber: '', studyDateFrom: '', studyDateTo: '' });
-  const [query, setQuery] = useState<StudySearchInput | null>(null);
-  /** tokens[i] fetched page i (undefined for the first). */
-  const [tokens, setTokens] = useState<(string | undefined)[]>([]);
-  const [page, setPage] = useState<StudySearchResult | null>(null);
+  const { form, search, patch } = useImagingWorkspace();
+  const query = search?.query ?? null;
+  const tokens = search?.tokens ?? [];
+  const page = search?.page ?? null;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   /** Counts answered searches: each new page of results takes the keyboard focus. */
   const [answered, setAnswered] = useState(0);
 
-  const load = async (q: StudySearchInput, token: string | undefined, pageTokens: (string | undefined)[]) => {
+  const load = async (q: StudySearchInput, token: string | undefined, pageTokens: readonly (string | undefined)[]) => {
     setBusy(true);
     setError(null);
     try {
       const result = await api.call('imaging.studies.search', { ...q, pageSize: PAGE_SIZE, ...(token ? { nextToken: token } : {}) });
-      setPage(result);
-      setTokens(pageTokens);
+      patch({ search: { query: q, tokens: pageTokens, page: result } });
       setAnswered((n) => n + 1);
     } catch (e) {
       setError(searchError(e));
-      setPage(null);
+      patch({ search: null });
     } finally {
       setBusy(false);
     }
@@ -52,12 +51,11 @@ export function HealthImagingSearch({ chosen, onChoose }: { chosen: StudyRef | n
     if (form.accessionNumber.trim()) q.accessionNumber = form.accessionNumber.trim();
     if (form.studyDateFrom) q.studyDateFrom = form.studyDateFrom;
     if (form.studyDateTo) q.studyDateTo = form.studyDateTo;
-    setQuery(q);
     void load(q, undefined, [undefined]);
   };
   const field = (name: keyof typeof form) => ({
     value: form[name],
-    onChange: (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value })),
+    onChange: (e: { target: { value: string } }) => patch({ form: { ...useImagingWorkspace.getState().form, [name]: e.target.value } }),
   });
   const chosenKey = chosen?.kind === 'healthimaging' ? chosen.imageSetId : null;
 

@@ -49,9 +49,16 @@ export function SeriesList({ study, openSeriesUid, onOpen, autoFocus }: SeriesLi
         </dd>
       </dl>
       {detail.errors.length > 0 && (
-        <p className="muted small">
-          {detail.errors.length} file(s) could not be read (first: {detail.errors[0]?.file}: {detail.errors[0]?.error})
-        </p>
+        <details className="muted small skipped-files">
+          <summary>{detail.errors.length === 1 ? '1 file skipped' : `${detail.errors.length} files skipped`}</summary>
+          <ul>
+            {detail.errors.map((e) => (
+              <li key={e.file}>
+                {e.file}: {e.error}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       {detail.series.length === 0 ? (
         <p className="muted">This study has no series Atrium can show.</p>

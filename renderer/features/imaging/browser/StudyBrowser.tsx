@@ -6,6 +6,7 @@ import { HealthImagingSearch } from './HealthImagingSearch';
 import { KeyList } from './KeyList';
 import { SeriesList } from './SeriesList';
 import './StudyBrowser.css';
+import { useImagingWorkspace } from './workspaceStore';
 
 interface StudyBrowserProps {
   /** The series open in the viewer, marked in the series list. */
@@ -24,13 +25,13 @@ function refKey(ref: StudyRef): string {
  * study's series below with thumbnails. Every list is driven by Up/Down and Enter.
  */
 export function StudyBrowser({ openSeriesUid, onOpenSeries, refreshKey }: StudyBrowserProps) {
-  const [tab, setTab] = useState<'library' | 'healthimaging'>('library');
+  const { tab, chosen, patch } = useImagingWorkspace();
+  const setTab = (next: typeof tab) => patch({ tab: next });
   const [library, setLibrary] = useState<ImagingLibrary | null>(null);
   const [libraryError, setLibraryError] = useState<string | null>(null);
-  const [chosen, setChosen] = useState<StudyRef | null>(null);
   const [chosenByKeyboard, setChosenByKeyboard] = useState(false);
   const choose = (ref: StudyRef, via: 'keyboard' | 'pointer') => {
-    setChosen(ref);
+    patch({ chosen: ref });
     setChosenByKeyboard(via === 'keyboard');
   };
 
