@@ -80,18 +80,21 @@ export function VerifyPanel({ series }: { series: OpenedSeries }) {
   }, [series, form]);
 
   useEffect(() => {
+    // Capture phase: these Alt and Ctrl+Enter keys are the panel's wherever the focus is (a list that
+    // takes Enter, the viewer), and nothing else in the imaging view uses them.
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.repeat) return;
+      if (e.repeat) return;
       const action = shortcutOf(e);
       if (!action) return;
       e.preventDefault();
+      e.stopPropagation();
       if (action.kind === 'save') void save();
       else if (action.kind === 'verdict') edit({ verdict: action.verdict });
       else if (action.kind === 'confidence') edit({ confidence: action.value });
       else findingsRef.current?.focus();
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [save]);
 
   const labels = [...configured, ...form.labels.filter((l) => !configured.includes(l))];
