@@ -1,6 +1,7 @@
 import { platform } from 'node:os';
 import type { UpdateStatus } from '../preload/contract.js';
 import { registerCodingHandlers } from './coding/codingHandlers.js';
+import { registerProductivityHandler } from './coding/productivityHandler.js';
 import { registerImagingHandlers } from './imaging/imagingHandlers.js';
 import { registerVerificationHandlers } from './imaging/verificationHandlers.js';
 import { HandlerRegistry } from './ipc/handlerRegistry.js';
@@ -30,6 +31,7 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
   registry.register('session.status', () => services.principal.status());
   registerSessionHandlers(registry, services);
   registerCodingHandlers(registry, () => services.coding);
+  registerProductivityHandler(registry, services);
   registerWorklistHandlers(registry, services);
   registerImagingHandlers(registry, services);
   registerVerificationHandlers(registry, services);

@@ -321,6 +321,16 @@ export const CodeSearchResultSchema = z.object({
   total: z.number().int().nonnegative(),
 });
 export type CodeSearchResult = z.infer<typeof CodeSearchResultSchema>;
+export const ProductivitySchema = z.object({
+  sinceMs: z.number().int(),
+  charts: z.number().int().nonnegative(),
+  minutesPerChart: z.number().nonnegative().nullable(),
+  suggestions: z.object({ accepted: z.number().int().nonnegative(), rejected: z.number().int().nonnegative(), added: z.number().int().nonnegative() }),
+  acceptanceRate: z.number().min(0).max(1).nullable(),
+  /** This session's submitted charts, newest first, with where each stands with the warehouse. */
+  recent: z.array(z.object({ encounterId: z.string(), submittedAt: z.iso.datetime(), sync: z.enum(['pending', 'retrying', 'acknowledged', 'dead-letter', 'withdrawn']) })),
+});
+export type Productivity = z.infer<typeof ProductivitySchema>;
 export const CodedEncounterSchema = z
   .object({
     principal: CodeTextSchema.nullable(),
@@ -627,6 +637,8 @@ export const methods = {
   'coding.group': { input: CodedEncounterSchema, output: CodingGroupResultSchema, phi: true },
   /** Loads code sets, search indexes and MS-DRG tables in the background (the worklist asks once it is interactive). */
   'codes.warm': { input: z.void(), output: z.object({ scheduled: z.boolean() }) },
+  /** The coder's session figures (charts, minutes per chart, suggestion acceptance) computed in main from the store. */
+  'coding.productivity': { input: z.void(), output: ProductivitySchema, phi: true },
   'imaging.library.list': { input: z.void(), output: ImagingLibrarySchema, phi: true },
   'imaging.studies.search': { input: StudySearchInputSchema, output: StudySearchResultSchema, phi: true },
   'imaging.study.get': { input: z.object({ study: StudyRefSchema }).strict(), output: StudyDetailSchema, phi: true },

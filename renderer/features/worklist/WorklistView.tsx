@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { WorkStatus, WorklistFilter } from '../../../preload/contract';
 import { api } from '../../api';
 import { useAppStore } from '../../app/store';
+import { ProductivityPanel } from '../coding/ProductivityPanel';
 import { STATUS_LABEL, WORKLIST_COLUMNS } from './columns';
 import { deleteView, readViews, saveView, type SavedView } from './savedViews';
 import { useWorklist } from './useWorklist';
@@ -191,6 +192,7 @@ export function WorklistView() {
           Claim next <kbd>n</kbd>
         </button>
       </header>
+      <ProductivityPanel />
       {worklist.counts?.readOnly && (
         <div className="notice" role="alert">
           The local store is read-only: {worklist.counts.readOnlyReason}
