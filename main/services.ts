@@ -248,7 +248,17 @@ export class Services {
   }
 
   /**
+        openSnowflake: async () =>
+          (await import('./warehouse/snowflake/snowflakeStation.js')).openSnowflakeWarehouse({
+            setting: (key) => this.settings.get(key),
+            userDataDir: this.env.userDataDir,
+            sealer: this.sealer,
+            log: this.log,
+            ...(this.env.openExternal ? { openBrowser: (url: string) => void this.env.openExternal?.(url) } : {}),
+          }),
    * Code search, MS-DRG grouping and MCE edits (main/coding). Nothing loads until the first search or
+      const { followWarehouse } = await import('./sync/followWarehouse.js');
+      this.onDispose(followWarehouse({ settings: this.settings, principal: this.principal, service, userDataDir: this.env.userDataDir, log: this.log }));
    * grouping; weights show only when an administrator has put `msdrg-weights.csv` in the user data folder.
    */
   get coding(): CodingService {

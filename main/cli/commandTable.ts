@@ -99,4 +99,10 @@ export const COMMANDS: readonly CliCommand[] = [
     summary: 'Make server-side changes in the embedded warehouse (new encounters, reassignment, a voided encounter, an edited note)',
     load: () => import('./commands/warehouseSimulate.js'),
   },
+  {
+    path: ['warehouse', 'key'],
+    usage: 'atrium warehouse key import --file key.p8 [--passphrase-env VAR]',
+    summary: 'Seal the Snowflake key-pair private key for keypair sign-in (never kept in settings)',
+    load: () => import('./commands/warehouseKey.js'),
+  },
 ];

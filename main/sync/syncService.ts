@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
-import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import { OfflineStoreSync, type OfflineStorePort } from './offlineStoreSync.js';
 import { SyncEngine, type SyncStatus } from './syncEngine.js';
 
@@ -14,6 +14,15 @@ export interface SyncServiceOptions {
   readonly onChange: (status: SyncStatus) => void;
   /** Runs after each sync that went through (publishing verification events). */
   readonly afterSync?: () => Promise<unknown>;
+  /** The configured Snowflake warehouse (main/warehouse/snowflake/snowflakeStation.ts); loads the driver. */
+  readonly openSnowflake: () => Promise<Warehouse>;
+}
+
+export interface SyncService {
+  readonly engine: SyncEngine;
+  /** Closes the warehouse in use, so the next sync opens the one settings name now (or signs in again). */
+  forgetWarehouse(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 /** Where the embedded warehouse (demo data) lives. */
@@ -25,7 +34,7 @@ export function localWarehouseFile(userDataDir: string): string {
  * The app's sync: the offline store's outbox and worklist against the configured warehouse, started
  * on the timer and nudged after every local write. Loaded on first use (it pulls in the drivers).
  */
-export function createSyncService(o: SyncServiceOptions): { engine: SyncEngine; dispose: () => Promise<void> } {
+export function createSyncService(o: SyncServiceOptions): SyncService {
   const sync = new OfflineStoreSync(o.store, o.principal);
   let warehouse: Warehouse | undefined;
   const engine = new SyncEngine({
@@ -36,9 +45,11 @@ export function createSyncService(o: SyncServiceOptions): { engine: SyncEngine; 
     warehouse: async () => {
       if (warehouse) return warehouse;
       if (o.warehouseKind() === 'snowflake') {
-        // Snowflake needs a signed-in user and key or SSO configuration; until that is configured the
-        // station keeps its outbox and says why.
-        throw new WarehouseError('Snowflake sync is not configured on this station (warehouse.kind = snowflake)', 'auth', 'not_configured');
+        // Until Snowflake is configured (or signed in) the station keeps its outbox and says why.
+        const snowflake = await o.openSnowflake();
+        await snowflake.open();
+        warehouse = snowflake;
+        return snowflake;
       }
       const local = new LocalWarehouse(localWarehouseFile(o.userDataDir));
       await local.open();
@@ -52,6 +63,11 @@ export function createSyncService(o: SyncServiceOptions): { engine: SyncEngine; 
   engine.start();
   return {
     engine,
+    forgetWarehouse: async () => {
+      const current = warehouse;
+      warehouse = undefined;
+      await current?.close();
+    },
     dispose: async () => {
       stop();
       engine.stop();

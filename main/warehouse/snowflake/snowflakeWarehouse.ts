@@ -26,8 +26,9 @@ export type SnowflakeAuth =
       readonly kind: 'oauth-code';
       readonly clientId: string;
       readonly clientSecret?: string;
-      readonly authorizationUrl: string;
-      readonly tokenRequestUrl: string;
+      /** Snowflake's own OAuth endpoints at the account URL when unset (Snowflake as the authorization server). */
+      readonly authorizationUrl?: string;
+      readonly tokenRequestUrl?: string;
       readonly redirectUri?: string;
       readonly scope?: string;
     }
@@ -43,6 +44,10 @@ export interface SnowflakeConfig {
   readonly username: string;
   readonly warehouse?: string;
   readonly role?: string;
+  /** The session's defaults; the desktop's SQL names MEDICAL_CODING_ML tables in full either way. */
+  readonly database?: string;
+  /** Where the session's temporary staging table is created (STAGING). */
+  readonly schema?: string;
   readonly auth: SnowflakeAuth;
   /** Opens a URL in the system browser (browser-based sign-in). */
   readonly openBrowser?: (url: string) => void;
@@ -210,8 +215,8 @@ export class SnowflakeWarehouse implements Warehouse {
     const options: DriverOptions = {
       account: c.account,
       username: c.username,
-      database: 'MEDICAL_CODING_ML',
-      schema: 'STAGING',
+      database: c.database ?? 'MEDICAL_CODING_ML',
+      schema: c.schema ?? 'STAGING',
       ...(c.accessUrl ? { accessUrl: c.accessUrl } : {}),
       ...(c.warehouse ? { warehouse: c.warehouse } : {}),
       ...(c.role ? { role: c.role } : {}),
@@ -255,8 +260,8 @@ function authOptions(c: SnowflakeConfig): Partial<snowflake.ConnectionOptions> {
         authenticator: 'OAUTH_AUTHORIZATION_CODE',
         oauthClientId: a.clientId,
         ...(a.clientSecret ? { oauthClientSecret: a.clientSecret } : {}),
-        oauthAuthorizationUrl: a.authorizationUrl,
-        oauthTokenRequestUrl: a.tokenRequestUrl,
+        ...(a.authorizationUrl ? { oauthAuthorizationUrl: a.authorizationUrl } : {}),
+        ...(a.tokenRequestUrl ? { oauthTokenRequestUrl: a.tokenRequestUrl } : {}),
         ...(a.redirectUri ? { oauthRedirectUri: a.redirectUri } : {}),
         ...(a.scope ? { oauthScope: a.scope } : {}),
         clientStoreTemporaryCredential: true,
