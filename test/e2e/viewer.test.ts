@@ -1,0 +1,214 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCtFolder, ensureDemoImaging } from '../../main/demo/demoImaging.js';
+import { readDicomInstance, readFrameBytes, type DicomInstance } from '../../main/imaging/dicomFile.js';
+import { ctSliceElements, writeDicom } from '../../main/imaging/dicomWriter.js';
+import { launchChromium } from '../support/browser.js';
+import { startTestHost, type HostFixture } from '../support/runningHost.js';
+import { tempDir } from '../support/tempDir.js';
+import { HealthImagingStandIn } from '../standins/healthimaging/healthImagingStandIn.js';
+
+const DEMO_STUDY = '1.3.46.670589.33.1.27492712521914879309.27169771283235650014';
+const GAP_STUDY = '2.25.777001';
+
+interface Slice {
+  readonly instance: DicomInstance;
+  readonly stored: Uint16Array;
+}
+
+/** The demo CT in display order (by position along the slice normal; axial here, so by z). */
+async function demoSlices(folder: string): Promise<Slice[]> {
+  const slices: Slice[] = [];
+  for (const name of readdirSync(folder).filter((f) => f.endsWith('.dcm'))) {
+    const instance = await readDicomInstance(join(folder, name));
+    const bytes = await readFrameBytes(join(folder, name), instance.frames[0]!);
+    slices.push({ instance, stored: new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) });
+  }
+  return slices.sort((a, b) => a.instance.positions[0]![2] - b.instance.positions[0]![2]);
+}
+
+function huAt(slice: Slice, column: number, row: number): number {
+  return slice.stored[row * slice.instance.format.columns + column]! * slice.instance.rescaleSlope + slice.instance.rescaleIntercept;
+}
+
+/** Six 64×64 slices 2 mm apart with one missing: the viewer must warn about the gap. */
+function writeGapSeries(dir: string): void {
+  const pixels = new Uint8Array(64 * 64 * 2);
+  new DataView(pixels.buffer).setInt16(0, 100, true);
+  [0, 2, 4, 8, 10, 12].forEach((z, i) => {
+    const sop = `${GAP_STUDY}.1.${i + 1}`;
+    const elements = ctSliceElements({ studyUid: GAP_STUDY, seriesUid: `${GAP_STUDY}.1`, sopUid: sop, instanceNumber: i + 1, position: [0, 0, z], rows: 64, columns: 64, pixelData: pixels });
+    writeFileSync(join(dir, `gap${i}.dcm`), writeDicom({ transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: sop, elements }));
+  });
+}
+
+describe('the CT viewer in Chromium, against the HealthImaging stand-in', { timeout: 150_000 }, () => {
+  let browser: Browser;
+  let fixture: HostFixture;
+  let standIn: HealthImagingStandIn;
+  let slices: Slice[];
+  let page: Page;
+
+  beforeAll(async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDSTANDIN';
+    process.env.AWS_SECRET_ACCESS_KEY = 'standin-secret';
+    fixture = await startTestHost();
+    await ensureDemoImaging(fixture.services);
+    const gapDir = join(tempDir('atrium-viewer-gap-'), 'series');
+    mkdirSync(gapDir);
+    writeGapSeries(gapDir);
+    const demo = demoCtFolder(fixture.services.env.resourcesDir);
+    slices = await demoSlices(demo);
+    standIn = await HealthImagingStandIn.start({
+      dicomDirs: [demo, gapDir],
+      tags: { [DEMO_STUDY]: { patientId: 'PAT-42', accessionNumber: 'ACC-42' }, [GAP_STUDY]: { patientId: 'GAP-1' } },
+    });
+    fixture.services.settings.set('aws.healthImaging.endpoint', standIn.endpoint);
+    fixture.services.settings.set('aws.healthImaging.datastoreId', standIn.datastoreId);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await fixture?.cleanup();
+    await standIn?.close();
+  });
+
+  async function openSeries(patientId: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
+    const next = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await next.goto(fixture.host.launchUrl);
+    // Generous: CI machines are small and the first page load compiles a lot of JavaScript.
+    await next.waitForSelector('[data-ready="worklist"]', { timeout: 90_000 });
+    await prepare?.(next);
+    await next.keyboard.press('Control+2');
+    await next.waitForSelector('[data-ready="imaging-library"]');
+    await next.click('role=tab[name="HealthImaging"]');
+    await next.fill('input[name="patientId"]', patientId);
+    await next.press('input[name="patientId"]', 'Enter');
+    await next.waitForSelector('[data-testid="search-results"] [role="option"]');
+    await next.focus('[data-testid="search-results"]');
+    await next.keyboard.press('Enter');
+    await next.waitForSelector('[data-testid="series-list"] [role="option"]');
+    await next.focus('[data-testid="series-list"]');
+    await next.keyboard.press('Enter');
+    await next.waitForSelector('[data-testid="ct-viewer"]', { timeout: 30_000 });
+    return next;
+  }
+
+  /** Hovers the viewport's centre; returns the readout's image pixel and HU. */
+  async function readCentre(target: Page): Promise<{ column: number; row: number; hu: number }> {
+    const box = (await target.locator('[data-testid="ct-viewport"]').boundingBox())!;
+    await target.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const readout = target.locator('[data-testid="hu-readout"]');
+    await expect.poll(() => readout.getAttribute('data-hu')).not.toBe('');
+    const [x, y, hu] = await Promise.all(['data-x', 'data-y', 'data-hu'].map(async (a) => Number(await readout.getAttribute(a))));
+    return { column: Math.floor(x!), row: Math.floor(y!), hu: hu! };
+  }
+
+  async function shown(target: Page, index: number): Promise<void> {
+    const viewer = target.locator('[data-testid="ct-viewer"]');
+    await expect.poll(() => viewer.getAttribute('data-shown-index'), { timeout: 20_000 }).toBe(String(index));
+  }
+
+  it('has WebGL2 (SwiftShader), then shows the middle slice first with its stored HU at the centre', async () => {
+    page = await openSeries('PAT-42');
+    const webgl2 = await page.evaluate(() => document.createElement('canvas').getContext('webgl2') !== null);
+    expect(webgl2).toBe(true);
+    const viewer = page.locator('[data-testid="ct-viewer"]');
+    await expect.poll(() => viewer.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    const middle = Math.floor(slices.length / 2);
+    await shown(page, middle);
+    expect(await page.textContent('[data-testid="slice-counter"]')).toBe(`Slice ${middle + 1}/${slices.length}`);
+    const centre = await readCentre(page);
+    expect(Math.abs(centre.column - 256)).toBeLessThanOrEqual(1);
+    expect(Math.abs(centre.row - 256)).toBeLessThanOrEqual(1);
+    expect(centre.hu).toBe(huAt(slices[middle]!, centre.column, centre.row));
+    // The rest of the series arrives behind it.
+    await expect.poll(() => viewer.getAttribute('data-loaded'), { timeout: 30_000 }).toBe(String(slices.length));
+  });
+
+  it('scrolls by keyboard to slice N and shows slice N', async () => {
+    await page.focus('[data-testid="ct-viewport"]');
+    await page.keyboard.press('Home');
+    await shown(page, 0);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    await shown(page, 3);
+    const centre = await readCentre(page);
+    expect(centre.hu).toBe(huAt(slices[3]!, centre.column, centre.row));
+    await page.keyboard.press('End');
+    await shown(page, slices.length - 1);
+    expect(await page.textContent('[data-testid="slice-counter"]')).toBe(`Slice ${slices.length}/${slices.length}`);
+  });
+
+  it('sets the lung window with its number key', async () => {
+    const presets = await page.locator('[role="toolbar"] button', { hasText: /^\d Lung$/ }).allTextContents();
+    expect(presets).toHaveLength(1);
+    await page.focus('[data-testid="ct-viewport"]');
+    await page.keyboard.press(presets[0]!.slice(0, 1));
+    const viewer = page.locator('[data-testid="ct-viewer"]');
+    await expect.poll(async () => [Number(await viewer.getAttribute('data-window-width')), Number(await viewer.getAttribute('data-window-center'))]).toEqual([1500, -600]);
+    expect(await page.textContent('[data-testid="window-level"]')).toBe('W 1500 L -600');
+  });
+
+  it('measures a length that matches the physical distance from the pixel spacing', async () => {
+    await page.focus('[data-testid="ct-viewport"]');
+    await page.keyboard.press('l');
+    const box = (await page.locator('[data-testid="ct-viewport"]').boundingBox())!;
+    const from = { x: box.x + box.width * 0.35, y: box.y + box.height * 0.4 };
+    const to = { x: box.x + box.width * 0.6, y: box.y + box.height * 0.62 };
+    const imageAt = async (p: { x: number; y: number }) => {
+      await page.mouse.move(p.x, p.y);
+      const readout = page.locator('[data-testid="hu-readout"]');
+      await expect.poll(() => readout.getAttribute('data-x')).not.toBe('');
+      return { x: Number(await readout.getAttribute('data-x')), y: Number(await readout.getAttribute('data-y')) };
+    };
+    const a = await imageAt(from);
+    const b = await imageAt(to);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    // Let the tool draw the last move before the button comes up (it handles moves once per frame).
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.mouse.up();
+    const item = page.locator('[data-testid="measurements"] li[data-kind="length"]');
+    await item.waitFor();
+    const { length } = JSON.parse((await item.getAttribute('data-values'))!) as { length: number };
+    const [columnSpacing, rowSpacing] = slices[0]!.instance.pixelSpacing!;
+    const expected = Math.hypot((b.x - a.x) * columnSpacing, (b.y - a.y) * rowSpacing);
+    expect(expected).toBeGreaterThan(50);
+    expect(Math.abs(length - expected) / expected).toBeLessThan(0.01);
+    expect(await item.textContent()).toContain(`Length ${length.toFixed(1)} mm`);
+  });
+
+  it('shows the series warning for a gap', async () => {
+    const gapPage = await openSeries('GAP-1');
+    expect(await gapPage.textContent('[data-testid="series-warnings"]')).toMatch(/gap/);
+    await gapPage.close();
+  });
+
+  it('shows an error tile for a slice whose frame is corrupt, not a blank viewer', async () => {
+    const broken = Math.floor(slices.length / 2) + 1;
+    const brokenPage = await openSeries('PAT-42', async (target) => {
+      await target.route(new RegExp(`/binary/frames/[^/]+/${broken}$`), async (route) => {
+        const response = await route.fetch();
+        const body = Buffer.from(await response.body());
+        const at = body.length >> 1;
+        body.writeUInt8(body.readUInt8(at) ^ 0xff, at); // the published CRC no longer matches
+        await route.fulfill({ response, body });
+      });
+    });
+    await brokenPage.focus('[data-testid="ct-viewport"]');
+    await shown(brokenPage, broken - 1);
+    await brokenPage.keyboard.press('ArrowDown');
+    const tile = brokenPage.locator('[data-testid="slice-error"]');
+    await tile.waitFor({ timeout: 20_000 });
+    expect(await tile.getAttribute('data-slice')).toBe(String(broken));
+    expect(await tile.textContent()).toContain(`Slice ${broken + 1} could not be shown`);
+    // Moving on leaves the broken slice behind.
+    await brokenPage.keyboard.press('ArrowDown');
+    await shown(brokenPage, broken + 1);
+    expect(await brokenPage.$('[data-testid="slice-error"]')).toBeNull();
+    await brokenPage.close();
+  });
+});
