@@ -1,10 +1,8 @@
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallReply, MethodName, OpenedSeries, StudySearchResult } from '../../preload/contract.js';
 import { HealthImagingStandIn } from '../../test/standins/healthimaging/healthImagingStandIn.js';
 import { createTestServices, type TestServices } from '../../test/support/testServices.js';
-import { tempDir } from '../../test/support/tempDir.js';
 import { SOURCE_ROOT, sourceResourcesDir } from '../app/paths.js';
 import { createHandlerRegistry } from '../handlers.js';
 import type { CallContext } from '../ipc/callContext.js';
@@ -39,11 +37,9 @@ beforeAll(async () => {
   // The default credential chain reads these: the stand-in checks the access key, not the signature.
   process.env.AWS_ACCESS_KEY_ID = 'AKIDSTANDIN';
   process.env.AWS_SECRET_ACCESS_KEY = 'standin-secret';
-  const samples = tempDir('atrium-ahi-');
-  copyFileSync(join(SOURCE_ROOT, 'test/fixtures/htj2k/CT1_JPH.dcm'), join(samples, 'a'));
-  copyFileSync(join(SOURCE_ROOT, 'test/fixtures/htj2k/CT2_JPH.dcm'), join(samples, 'b'));
   standIn = await HealthImagingStandIn.start({
-    dicomDirs: [CT_DIR, samples],
+    // Two more studies (each HTJ2K file has an uncompressed twin with the same UIDs, skipped as a duplicate).
+    dicomDirs: [CT_DIR, join(SOURCE_ROOT, 'test/fixtures/htj2k')],
     maxPageSize: 1,
     tags: {
       [CT_STUDY]: { patientId: 'PAT-7', accessionNumber: 'ACC-7', studyDate: '20240105' },

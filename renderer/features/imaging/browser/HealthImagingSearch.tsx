@@ -51,6 +51,10 @@ export function HealthImagingSearch({ chosen, onChoose }: { chosen: StudyRef | n
     if (form.accessionNumber.trim()) q.accessionNumber = form.accessionNumber.trim();
     if (form.studyDateFrom) q.studyDateFrom = form.studyDateFrom;
     if (form.studyDateTo) q.studyDateTo = form.studyDateTo;
+    if (q.studyDateFrom && q.studyDateTo && q.studyDateFrom > q.studyDateTo) {
+      setError('The study date range ends before it starts.');
+      return;
+    }
     void load(q, undefined, [undefined]);
   };
   const field = (name: keyof typeof form) => ({
