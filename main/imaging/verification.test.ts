@@ -123,6 +123,7 @@ describe('verification: local write, warehouse, ImageVerified event', () => {
     expect(second).toMatchObject({ version: 1, state: 'pending' });
     expect(outbox().map((o) => o.id)).toEqual([second.verificationId]);
     await engine.syncNow();
+    clock += 60_000;
     const third = service.save('rad1', input('1.2.840.99.2', { verdict: 'rejected', labels: [] }));
     expect(third).toMatchObject({ version: 2, state: 'pending' });
     await engine.syncNow();

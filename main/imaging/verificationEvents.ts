@@ -3,7 +3,8 @@ import type { Logger } from '../log/logger.js';
 import { backoffDelay } from '../sync/backoff.js';
 import { SELECT_VERIFICATION, type VerificationRow, type VerificationStorePort } from './verificationService.js';
 
-export const EVENT_SOURCE = 'atrium.imaging';
+/** What the cloud's rule matches (`DESKTOP_EVENT_SOURCE` and `IMAGE_VERIFIED` in cloud/infra/lib/imagingStack.ts). */
+export const EVENT_SOURCE = 'atrium.desktop';
 export const EVENT_DETAIL_TYPE = 'ImageVerified';
 /** PutEvents takes at most 10 entries per request. */
 const ENTRIES_PER_REQUEST = 10;

@@ -80,7 +80,7 @@ describe('verifying a series in a browser: panel → outbox → warehouse → Im
     await expect.poll(() => state(page), { timeout: 30_000 }).toBe('published');
     expect(eventBridge.received).toHaveLength(1);
     const first = eventBridge.received[0];
-    expect(first).toMatchObject({ eventBusName: BUS, source: 'atrium.imaging', detailType: 'ImageVerified' });
+    expect(first).toMatchObject({ eventBusName: BUS, source: 'atrium.desktop', detailType: 'ImageVerified' });
     expect(first?.detail).toMatchObject({ studyInstanceUid: DEMO_STUDY, verdict: 'verified', labels: ['nodule'], laterality: 'right', confidence: 4, version: 1 });
     expect(await page.inputValue(`${PANEL} textarea`)).toBe('Spiculated nodule in the right upper lobe.');
     const store = await fixture.services.store;

@@ -126,7 +126,9 @@ export class ImagingStack extends Stack {
       action: 'putObject',
       parameters: {
         Bucket: bucket.bucketName,
-        Key: sfn.JsonPath.format(`${VERIFIED_PREFIX}{}.json`, sfn.JsonPath.stringAt('$.id')),
+        // Keyed by the verification id, not the event id: the desktop publishes at least once, and a
+        // repeated delivery of one verification overwrites its own object instead of adding another.
+        Key: sfn.JsonPath.format(`${VERIFIED_PREFIX}{}.json`, sfn.JsonPath.stringAt('$.detail.verificationId')),
         Body: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.detail')),
         ContentType: 'application/json',
       },

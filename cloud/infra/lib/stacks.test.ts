@@ -337,7 +337,7 @@ describe('imaging events', () => {
     expect(obj(states.RecordVerifiedStudy).Next).toBe('GatherVerifiedStudies');
     expect(String(obj(states.RecordVerifiedStudy).Resource)).toContain('aws-sdk:s3:putObject');
     expect(obj(obj(states.RecordVerifiedStudy).Parameters)).toMatchObject({
-      'Key.$': "States.Format('verified-studies/{}.json', $.id)",
+      'Key.$': "States.Format('verified-studies/{}.json', $.detail.verificationId)",
       'Body.$': 'States.JsonToString($.detail)',
     });
     expect(obj(states.GatherVerifiedStudies).End).toBe(true);
