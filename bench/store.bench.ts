@@ -6,12 +6,19 @@
  * - page: 100 rows, filtered (ready, one facility, two payers) and sorted by priority, keyset-paged, ms;
  * - fts: 100 one-term queries spread over the document-frequency deciles (rare → very common), each
  *   returning the first 50 matching encounters across the whole store, ms;
- * - openMs: open with key unsealing, migrations check and the quick integrity check; fileBytes: db + WAL.
+ * - openMs: open with key unsealing, migrations check and the quick integrity check; fileBytes: db + WAL;
+ * - mainLoopStallMs: the longest the main event loop went without a turn while 100 pages (and a count
+ *   every 10 pages) were read through the store's read worker; `pageOnMainStallMs` is the same reads on
+ *   the main thread's own connection, for comparison;
+ * - fsyncP50Us/fsyncP99Us: one fdatasync of a 4 KiB write in the scratch folder (what synchronous=FULL
+ *   pays per commit on this disk); claimSubmitNoFsyncP50Us/P99Us: claim + submit with synchronous=OFF on
+ *   the scratch copy, i.e. the engine's own cost without the disk flush (a diagnosis, not how the app runs).
  * `naive` runs on the same file in the same process: OFFSET paging and claim without the queue index,
  * submit as separate autocommit statements, FTS ranking every match (bm25) first, and open with the
  * full integrity check.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +27,7 @@ import { readDemoPack } from '../main/demo/demoPack.js';
 import { prng } from '../main/app/prng.js';
 import { FileKeySealer } from '../main/security/secretSealer.js';
 import { Store } from '../main/store/store.js';
-import { ftsTermFrequencies, naiveClaimAndSubmit, naivePage, naiveSearch } from '../main/worklist/naiveBaseline.js';
+import { ftsTermFrequencies, naiveClaimAndSubmit, naiveCounts, naivePage, naiveSearch } from '../main/worklist/naiveBaseline.js';
 import type { EncounterRecord, NoteRecord } from '../main/worklist/worklist.js';
 import { Worklist } from '../main/worklist/worklist.js';
 import { benchLog, cachedFixture, percentile, printResult, round } from './harness.js';
@@ -81,8 +88,47 @@ const work = mkdtempSync(join(tmpdir(), 'atrium-store-bench-'));
 for (const f of ['atrium.db', 'atrium.db.key', 'sealer.key']) copyFileSync(join(fixture, f), join(work, f));
 const options = { file: join(work, 'atrium.db'), sealer: new FileKeySealer(work), now: () => TODAY };
 
+/** The longest gap between turns of the main event loop while `work` runs (it yields between steps). */
+async function longestStallMs(work: () => Promise<void>): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  let running = true;
+  const tick = () => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await work();
+  running = false;
+  return worst;
+}
+
+/** fdatasync of one 4 KiB write, µs, as a WAL commit under synchronous=FULL pays it. */
+function fsyncSamplesUs(dir: string, n: number): number[] {
+  const fd = openSync(join(dir, 'fsync-probe'), 'w');
+  const block = Buffer.alloc(4096, 7);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      writeSync(fd, block, 0, block.length, i * block.length);
+      const t = performance.now();
+      fdatasyncSync(fd);
+      samples.push((performance.now() - t) * 1000);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return samples;
+}
+
 try {
+  // The cached fixture may predate the newest migrations: upgrade the copy before anything is timed.
   let t = performance.now();
+  (await Store.open(options)).close();
+  benchLog(`upgraded the copy to the current schema in ${round(performance.now() - t)} ms`);
+  t = performance.now();
   const naiveOpenStore = await Store.open({ ...options, integrityCheck: 'full' });
   const naiveOpenMs = performance.now() - t;
   naiveOpenStore.close();
@@ -112,6 +158,34 @@ try {
     naivePageMs.push(performance.now() - t);
   }
   benchLog(`paged ${pageMs.length} pages`);
+
+  // ---- the main event loop while pages and counts are read: through the read worker, then on main ----
+  const reader = store.startReader();
+  const readsOffMain = new Worklist(store, { reader });
+  const stallOf = (readPage: (cursor: string | null) => Promise<string | null>, count: () => Promise<unknown>) =>
+    longestStallMs(async () => {
+      let at: string | null = null;
+      for (let p = 0; p < PAGES; p++) {
+        at = await readPage(at);
+        if (p % 10 === 0) await count();
+        await nextTurn();
+        if (!at) break;
+      }
+    });
+  await readsOffMain.countsOffMain();
+  const mainLoopStallMs = await stallOf(async (c) => (await readsOffMain.listOffMain({ filter, sort: 'priority', limit: 100, cursor: c })).nextCursor, () => readsOffMain.countsOffMain());
+  const pageOnMainStallMs = await stallOf(async (c) => worklist.list({ filter, sort: 'priority', limit: 100, cursor: c }).nextCursor, async () => worklist.counts());
+  let offset = 0;
+  const naiveStallMs = await stallOf(
+    async () => {
+      naivePage(store, { facility: 'North', payers: ['Medicare', 'Commercial'] }, offset);
+      offset += 100;
+      return 'next';
+    },
+    async () => naiveCounts(store),
+  );
+  await reader.close();
+  benchLog(`main loop: longest stall ${round(mainLoopStallMs)} ms through the worker, ${round(pageOnMainStallMs)} ms on main`);
 
   // ---- FTS: 10 terms from each document-frequency decile ----
   const vocab = ftsTermFrequencies(store);
@@ -154,10 +228,25 @@ try {
     naiveClaimAndSubmit(store, 'bench-naive', randomUUID());
     if (i >= 20) naiveClaimSubmitUs.push((performance.now() - t) * 1000);
   }
+  // The same rounds without the disk flush, to separate the engine's cost from the fsync's.
+  store.db.pragma('synchronous = OFF');
+  const noFsyncUs: number[] = [];
+  for (let i = 0; i < ROUNDS + 20; i++) {
+    t = performance.now();
+    const item = worklist.claimNext('bench-nofsync');
+    if (!item) throw new Error('ran out of ready encounters');
+    const claimUs = (performance.now() - t) * 1000;
+    worklist.saveDraft(item.id, 'bench-nofsync', draft);
+    t = performance.now();
+    worklist.submit(item.id, 'bench-nofsync');
+    if (i >= 20) noFsyncUs.push(claimUs + (performance.now() - t) * 1000);
+  }
+  store.db.pragma('synchronous = FULL');
+  const fsyncUs = fsyncSamplesUs(work, 200);
   const fileBytes = store.fileBytes();
   store.close();
 
-  const figures = (cs: number[], pg: number[], fts: number[], open: number) => ({
+  const figures = (cs: number[], pg: number[], fts: number[], open: number, stall: number) => ({
     claimSubmitP50Us: round(percentile(cs, 50), 0),
     claimSubmitP99Us: round(percentile(cs, 99), 0),
     pageP50Ms: round(percentile(pg, 50)),
@@ -166,8 +255,17 @@ try {
     ftsP99Ms: round(percentile(fts, 99)),
     openMs: round(open),
     fileBytes,
+    mainLoopStallMs: round(stall),
   });
-  printResult({ ...figures(claimSubmitUs, pageMs, ftsMs, openMs), naive: figures(naiveClaimSubmitUs, naivePageMs, naiveFtsMs, naiveOpenMs) });
+  printResult({
+    ...figures(claimSubmitUs, pageMs, ftsMs, openMs, mainLoopStallMs),
+    pageOnMainStallMs: round(pageOnMainStallMs),
+    claimSubmitNoFsyncP50Us: round(percentile(noFsyncUs, 50), 0),
+    claimSubmitNoFsyncP99Us: round(percentile(noFsyncUs, 99), 0),
+    fsyncP50Us: round(percentile(fsyncUs, 50), 0),
+    fsyncP99Us: round(percentile(fsyncUs, 99), 0),
+    naive: figures(naiveClaimSubmitUs, naivePageMs, naiveFtsMs, naiveOpenMs, naiveStallMs),
+  });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -34,8 +34,12 @@ export class StoreReader {
       worker.on('message', onOpen);
       worker.once('error', reject);
     });
-    // Keep a failed start from surfacing as an unhandled rejection; callers see it on their first read.
-    this.ready.catch(() => undefined);
+    // Reads in flight (and the opening) keep the process alive; an idle reader does not. A failed
+    // start reaches callers on their first read, never as an unhandled rejection.
+    this.ready.then(
+      () => this.unrefWhenIdle(),
+      () => this.unrefWhenIdle(),
+    );
     worker.on('message', (m: FromWorker) => {
       if (m.type !== 'result' && m.type !== 'error') return;
       const waiting = this.pending.get(m.id);
@@ -45,8 +49,6 @@ export class StoreReader {
     });
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', () => this.fail(new StoreError('busy', 'The store reader stopped.')));
-    // Reads in flight keep the process alive; an idle reader does not.
-    worker.unref();
   }
 
   static start(options: { file: string; key: Buffer; nativeBinding?: string }): StoreReader {
@@ -68,9 +70,11 @@ export class StoreReader {
       this.pending.set(id, { resolve: (result) => resolve(result as ReadResult<R>), reject });
       if (this.pending.size === 1) this.worker.ref();
       this.worker.postMessage(message);
-    }).finally(() => {
-      if (this.pending.size === 0) this.worker.unref();
-    });
+    }).finally(() => this.unrefWhenIdle());
+  }
+
+  private unrefWhenIdle(): void {
+    if (this.pending.size === 0) this.worker.unref();
   }
 
   async close(): Promise<void> {

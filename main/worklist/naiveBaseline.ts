@@ -2,7 +2,7 @@ import type { Store } from '../store/store.js';
 
 /**
  * The straightforward versions of the worklist's hot queries, kept only as the benchmark's baseline
- * (bench/store.bench.ts): OFFSET paging and claim-next without the queue index, submit as separate
+ * (bench/store.bench.ts): OFFSET paging, counts and claim-next without the indexes, submit as separate
  * autocommit statements, and FTS ranking every match with bm25 before taking the first encounters.
  */
 export function naivePage(store: Store, filter: { facility: string; payers: string[] }, offset: number, limit = 100): string[] {
@@ -25,6 +25,11 @@ export function naiveClaimAndSubmit(store: Store, principal: string, clientMutat
   db.prepare('INSERT INTO outbox (client_mutation_id, kind, encounter_id, principal, payload, created_ms) VALUES (?, ?, ?, ?, ?, ?)').run(clientMutationId, 'submit_codes', next.id, principal, '{}', now);
   db.prepare("UPDATE encounters SET status = 'submitted', lease_owner = NULL WHERE id = ?").run(next.id);
   return next.id;
+}
+
+/** Counts by status without the covering index: a table row visited per encounter. */
+export function naiveCounts(store: Store): { status: string; n: number }[] {
+  return store.db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM encounters NOT INDEXED WHERE assigned = 1 GROUP BY status').all();
 }
 
 export function naiveSearch(store: Store, query: string, limit = 50): string[] {
