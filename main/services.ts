@@ -105,6 +105,10 @@ export class Services {
           region: () => this.settings.get('aws.region'),
           // Identity Center role credentials once a start URL is configured; the default chain otherwise.
           credentials: () => (this.settings.get('aws.sso.startUrl') ? this.identityCenter.credentials : null),
+          // A service refusing them (revoked, expired early): renew them, or ask to sign in again.
+          onCredentialsRejected: () => {
+            if (this.settings.get('aws.sso.startUrl')) this.identityCenter.invalidateCredentials();
+          },
           ...(this.env.awsRequestHandler ? { requestHandler: this.env.awsRequestHandler } : {}),
         }),
     );

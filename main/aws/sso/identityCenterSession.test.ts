@@ -70,7 +70,7 @@ describe('Identity Center sign-in against the stand-in, with the real SSO-OIDC a
     principal = new PrincipalService('tester');
     config = { startUrl: START_URL, region: 'eu-west-1', accountId: null, roleName: null, accountLocked: false, roleLocked: false };
     log = createMemoryLogger();
-    factory = new AwsClientFactory({ region: () => 'eu-west-1', credentials: () => session.credentials });
+    factory = new AwsClientFactory({ region: () => 'eu-west-1', credentials: () => session.credentials, onCredentialsRejected: () => session.invalidateCredentials() });
     session = makeSession();
   });
   afterEach(async () => {
@@ -188,6 +188,35 @@ describe('Identity Center sign-in against the stand-in, with the real SSO-OIDC a
     const first = await session.credentials();
     session.invalidateCredentials();
     expect((await session.credentials()).accessKeyId).not.toBe(first.accessKeyId);
+  });
+
+  it('a service refusing credentials before their time (ExpiredToken): the client renews them once and the call goes through', async () => {
+    await signInWithDevice();
+    const events = factory.create(EventBridgeClient, { endpoint: standIn.url, maxAttempts: 1 });
+    standIn.refusedAccessKeys.add('ASIASTANDIN000000001');
+    await events.send(new PutEventsCommand({ Entries: [{ Source: 'atrium', DetailType: 'code', Detail: '{}' }] }));
+    expect(standIn.refusedPutEvents.map((r) => r.reason)).toEqual(['expired-token']);
+    expect(standIn.putEvents.map((p) => /Credential=([^/]+)/.exec(p.authorization)?.[1])).toEqual(['ASIASTANDIN000000002']);
+    expect(principal.status().signedIn).toBe(true);
+    // Refused again with the renewed key too: no loop, the caller gets the service's error.
+    standIn.refusedAccessKeys.add('ASIASTANDIN000000002').add('ASIASTANDIN000000003');
+    await expect(events.send(new PutEventsCommand({ Entries: [{ Source: 'atrium', DetailType: 'code', Detail: '{}' }] }))).rejects.toMatchObject({ name: 'ExpiredTokenException' });
+    expect(standIn.refusedPutEvents).toHaveLength(3);
+  });
+
+  it('a service clock ten minutes off: the SDK corrects its clock skew from the Date header and the retry is accepted', async () => {
+    await signInWithDevice();
+    standIn.signatureSkewLimitMs = 5 * 60_000;
+    // The stand-in's clock is the test's ManualClock, whatever the real time: put it ten minutes ahead of this machine.
+    standIn.skewMs = Date.now() + 10 * 60_000 - clock.now();
+    const events = factory.create(EventBridgeClient, { endpoint: standIn.url });
+    await events.send(new PutEventsCommand({ Entries: [{ Source: 'atrium', DetailType: 'code', Detail: '{}' }] }));
+    expect(standIn.refusedPutEvents.map((r) => r.reason)).toEqual(['signature-expired']);
+    expect(standIn.putEvents).toHaveLength(1);
+    expect(Math.abs(events.config.systemClockOffset - 10 * 60_000)).toBeLessThan(5_000);
+    // Later calls sign on the corrected clock from the start.
+    await events.send(new PutEventsCommand({ Entries: [{ Source: 'atrium', DetailType: 'code', Detail: '{}' }] }));
+    expect(standIn.refusedPutEvents).toHaveLength(1);
   });
 
   it('browser flow: authorization code with PKCE on a loopback redirect', async () => {

@@ -55,6 +55,12 @@ export class IdentityCenterStandIn {
   skewMs: number;
   /** Authorization headers of EventBridge PutEvents calls, and their entries. */
   readonly putEvents: { authorization: string; entries: unknown[] }[] = [];
+  /** PutEvents signed with these access key ids is refused as ExpiredTokenException (revoked before their time). */
+  readonly refusedAccessKeys = new Set<string>();
+  /** Refused PutEvents calls, by why: tests see what the service turned away. */
+  readonly refusedPutEvents: { authorization: string; reason: 'expired-token' | 'signature-expired' }[] = [];
+  /** When set, PutEvents signed further than this from the service's clock is refused as SigV4 does (clock skew). */
+  signatureSkewLimitMs: number | null = null;
   issuedCredentials = 0;
   /** Every secret value handed out (client secrets, device codes, tokens, keys): tests look for leaks. */
   readonly issued: string[] = [];
@@ -127,8 +133,20 @@ export class IdentityCenterStandIn {
     const portalError = (status: number, type: string, message: string) => json(response, status, { message }, type, now);
 
     if (request.method === 'POST' && url.pathname === '/' && typeof request.headers['x-amz-target'] === 'string') {
+      const authorization = String(request.headers.authorization ?? '');
+      const accessKey = /Credential=([^/]+)\//.exec(authorization)?.[1] ?? '';
+      if (this.refusedAccessKeys.has(accessKey)) {
+        this.refusedPutEvents.push({ authorization, reason: 'expired-token' });
+        return json(response, 400, { __type: 'ExpiredTokenException', message: 'The security token included in the request is expired' }, 'ExpiredTokenException', now, 'application/x-amz-json-1.1');
+      }
+      const signedAt = Date.parse(String(request.headers['x-amz-date'] ?? '').replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+      if (this.signatureSkewLimitMs !== null && !(Math.abs(signedAt - now) <= this.signatureSkewLimitMs)) {
+        this.refusedPutEvents.push({ authorization, reason: 'signature-expired' });
+        const message = `Signature expired: ${String(request.headers['x-amz-date'])} is now earlier than the service's time window`;
+        return json(response, 400, { __type: 'InvalidSignatureException', message }, 'InvalidSignatureException', now, 'application/x-amz-json-1.1');
+      }
       const input = JSON.parse(body) as { Entries?: unknown[] };
-      this.putEvents.push({ authorization: String(request.headers.authorization ?? ''), entries: input.Entries ?? [] });
+      this.putEvents.push({ authorization, entries: input.Entries ?? [] });
       return json(response, 200, { FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_e, i) => ({ EventId: `event-${i}` })) }, null, now, 'application/x-amz-json-1.1');
     }
 
