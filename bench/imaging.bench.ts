@@ -28,6 +28,7 @@ import { ctSliceElements, writeDicom } from '../main/imaging/dicomWriter.js';
 import { FrameCache } from '../main/imaging/frameCache.js';
 import { FramePipeline } from '../main/imaging/framePipeline.js';
 import { HealthImagingSource } from '../main/imaging/healthImagingSource.js';
+import type { ImageSource } from '../main/imaging/imageSource.js';
 import type { ImageSeries } from '../main/imaging/seriesModel.js';
 import { createMemoryLogger } from '../main/log/logger.js';
 import { FileKeySealer } from '../main/security/secretSealer.js';
@@ -84,11 +85,19 @@ function outward(center, count) {
   return order;
 }
 
-async function fetchFrame(seriesId, index) {
+const now = () => performance.timeOrigin + performance.now();
+// Epoch-ms marks of the first frame's way through the page, for the phase log on stderr.
+const marks = {};
+
+async function fetchFrame(seriesId, index, mark) {
+  if (mark) marks.request = now();
   const response = await fetch('/binary/frames/' + seriesId + '/' + index);
   if (!response.ok) throw new Error('frame ' + index + ': HTTP ' + response.status);
+  if (mark) marks.headers = now();
   const crc = response.headers.get('x-frame-crc32');
-  return { bytes: await response.arrayBuffer(), encoding: response.headers.get('x-frame-encoding'), crc32: crc ? parseInt(crc, 16) : undefined };
+  const bytes = await response.arrayBuffer();
+  if (mark) marks.body = now();
+  return { bytes, encoding: response.headers.get('x-frame-encoding'), crc32: crc ? parseInt(crc, 16) : undefined };
 }
 
 async function reset() {
@@ -136,11 +145,16 @@ window.runBench = async () => {
   };
   // The slice on screen goes alone, so it does not share the link; the rest follow, 6 in flight.
   next = 1;
-  const first = await fetchFrame(info.seriesId, center);
+  marks.start = now();
+  const first = await fetchFrame(info.seriesId, center, true);
+  marks.bytes = first.bytes.byteLength;
   firstFetchMs = performance.now() - started;
   decodes.push(pool.decode(job(info, first, first.bytes)).then((d) => {
     if (d.crcChecked) crcChecked++;
     firstFrameMs = performance.now() - started;
+    marks.decoded = now();
+    marks.decodeMs = d.decodeMs;
+    marks.worker = pool.startups[0];
   }));
   await Promise.all(Array.from({ length: 6 }, fetcher));
   await Promise.all(decodes);
@@ -163,9 +177,51 @@ window.runBench = async () => {
   const poolSize = Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
   const decodeFramesPerSecOneWorker = await throughput(1, kept, info);
   const decodeFramesPerSecPool = await throughput(poolSize, kept, info);
-  return { decodeFramesPerSecOneWorker, decodeFramesPerSecPool, firstFrameMs, fullSeriesMs, sequentialFullSeriesMs, slices: info.slices, poolSize, crcChecked, firstFetchMs };
+  return { decodeFramesPerSecOneWorker, decodeFramesPerSecPool, firstFrameMs, fullSeriesMs, sequentialFullSeriesMs, slices: info.slices, poolSize, crcChecked, firstFetchMs, marks };
 };
 `;
+
+interface PageMarks {
+  readonly request?: number;
+  readonly headers?: number;
+  readonly body?: number;
+  readonly decoded?: number;
+  readonly decodeMs?: number;
+  readonly bytes?: number;
+  readonly worker?: { readonly startedAt: number; readonly readyAt: number };
+}
+
+interface BenchResult {
+  readonly decodeFramesPerSecOneWorker: number;
+  readonly decodeFramesPerSecPool: number;
+  readonly firstFrameMs: number;
+  readonly firstFetchMs: number;
+  readonly fullSeriesMs: number;
+  readonly sequentialFullSeriesMs: number;
+  readonly slices: number;
+  readonly poolSize: number;
+  readonly crcChecked: number;
+  readonly marks: PageMarks;
+}
+
+/** The first frame's way, each step as ms since the page asked for it (epoch clocks of page, worker and main). */
+function phaseLine(page: PageMarks, main: Record<string, number>): string {
+  const t0 = page.request ?? NaN;
+  const at = (label: string, time: number | undefined): string => `${label} ${round((time ?? NaN) - t0, 1)}`;
+  return [
+    at('main got the request', main.requested),
+    at('source call', main.sourceCall),
+    at('source headers', main.sourceHeaders),
+    at('response headers', main.responseHeaders),
+    at('page headers', page.headers),
+    at('main response end', main.responseEnd),
+    at('page body', page.body),
+    at('worker script', page.worker?.startedAt),
+    at('worker codec ready', page.worker?.readyAt),
+    at('decoded', page.decoded),
+    `(decode itself ${round(page.decodeMs ?? NaN, 1)})`,
+  ].join(', ');
+}
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
@@ -180,14 +236,35 @@ async function main(): Promise<void> {
     const source = new HealthImagingSource({ client, datastoreId: standIn.datastoreId, imageSetIds: [standIn.imageSets[0]!.imageSetId] });
     const series: ImageSeries = (await source.studies()).studies[0]!.series[0]!;
     const sealer = new FileKeySealer(join(scratch, 'sealer'));
+    // The app's sealer has its key long before a series opens (the store needs it at start-up).
+    await sealer.seal(new Uint8Array(1));
     let routes = new BinaryRoutes();
     let resets = 0;
+    // Epoch-ms marks of the first frame request after a reset on main's side, for the phase log.
+    const runMarks: Record<string, number>[] = [];
+    let mainMarks: Record<string, number> = {};
+    const mark = (name: string): void => {
+      mainMarks[name] ??= performance.timeOrigin + performance.now();
+    };
+    const traced: ImageSource = {
+      kind: source.kind,
+      studies: (signal) => source.studies(signal),
+      readFrame: (s, f, signal) => source.readFrame(s, f, signal),
+      streamFrame: async (s, f, signal) => {
+        mark('sourceCall');
+        const stream = await source.streamFrame(s, f, signal);
+        mark('sourceHeaders');
+        return stream;
+      },
+    };
     const reset = (): { seriesId: string } => {
       const cache = new FrameCache({ dir: join(scratch, `cache-${resets++}`), sealer, maxBytes: 1024 * 1024 * 1024 });
       const pipeline = new FramePipeline({ cache, log: createMemoryLogger() });
       routes = new BinaryRoutes();
       routes.register('frames', (request) => pipeline.handle(request));
-      return { seriesId: pipeline.open(source, series, `ahi:${standIn.datastoreId}`) };
+      mainMarks = {};
+      runMarks.push(mainMarks);
+      return { seriesId: pipeline.open(traced, series, `ahi:${standIn.datastoreId}`) };
     };
 
     benchLog('building the bench page with Vite');
@@ -215,12 +292,24 @@ async function main(): Promise<void> {
             return;
           }
           if (url.pathname.startsWith('/binary/')) {
+            // Served the way main/host serves the binary route: a streamed body is written as it comes.
+            const first = mainMarks.requested === undefined;
+            if (first) mark('requested');
             const abort = new AbortController();
             res.on('close', () => abort.abort());
             const context = { origin: 'http://127.0.0.1', frameUrl: 'http://127.0.0.1/', principal: { kind: 'local', id: 'bench', displayName: 'Bench' } };
             const result = await routes.handle(url.pathname, url.searchParams, context as never, abort.signal);
             res.writeHead(200, { 'content-type': result.contentType, ...result.headers });
-            res.end(result.body as Uint8Array);
+            if (first) mark('responseHeaders');
+            if (result.body instanceof Uint8Array) res.end(result.body);
+            else {
+              for await (const chunk of result.body) {
+                if (abort.signal.aborted) return;
+                if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+              }
+              res.end();
+            }
+            if (first) mark('responseEnd');
             return;
           }
           const path = normalize(join(outDir, url.pathname === '/' ? 'index.html' : url.pathname));
@@ -247,8 +336,11 @@ async function main(): Promise<void> {
       await page.goto(`${origin}/`);
       await page.waitForFunction(() => typeof (window as unknown as { runBench?: unknown }).runBench === 'function');
       benchLog('running in Chromium');
-      const result = await page.evaluate(() => (window as unknown as { runBench: () => Promise<Record<string, number>> }).runBench());
+      const result = await page.evaluate(() => (window as unknown as { runBench: () => Promise<BenchResult> }).runBench());
       benchLog(`pool of ${result.poolSize} workers; ${result.crcChecked} frames CRC-checked in the pipelined run; first frame fetched after ${round(result.firstFetchMs ?? NaN, 1)} ms`);
+      const wireMs = ((result.marks.bytes ?? NaN) * 8 * 1000) / (MBIT * 1_000_000);
+      benchLog(`first frame: ${result.marks.bytes} bytes of HTJ2K, ${round(wireMs, 1)} ms on the wire at ${MBIT} Mbit/s`);
+      benchLog(`first frame phases (ms since the page asked for it): ${phaseLine(result.marks, runMarks[0] ?? {})}`);
       printResult({
         decodeFramesPerSecOneWorker: round(result.decodeFramesPerSecOneWorker ?? NaN, 1),
         decodeFramesPerSecPool: round(result.decodeFramesPerSecPool ?? NaN, 1),

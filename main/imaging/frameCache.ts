@@ -34,6 +34,11 @@ export class FrameCache {
 
   constructor(private readonly options: FrameCacheOptions) {}
 
+  /** Loads the key and the index ahead of the first lookup (e.g. when a series opens). */
+  async warm(): Promise<void> {
+    await this.loadIndex();
+  }
+
   async get(cacheKey: string): Promise<EncodedFrame | null> {
     const name = entryName(cacheKey);
     const index = await this.loadIndex();

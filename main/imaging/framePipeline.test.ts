@@ -117,6 +117,61 @@ describe('frame pipeline', () => {
     pipeline.dispose();
   });
 
+  it('streams a HealthImaging frame into the route response as it arrives; a transfer cut mid-frame is a clear error and is never cached', async () => {
+    const factory = new AwsClientFactory({ region: () => 'us-east-1', credentials: () => async () => ({ accessKeyId: 'AKIDX', secretAccessKey: 's' }) });
+    const client = factory.create(MedicalImagingClient, { endpoint: standIn.endpoint, disableHostPrefix: true });
+    const remote = new HealthImagingSource({ client, datastoreId: standIn.datastoreId, imageSetIds: [standIn.imageSets[0]!.imageSetId] });
+    const remoteSeries = (await remote.studies()).studies[0]!.series[0]!;
+    const local = new DicomFolderSource(CT_DIR);
+    const localSeries = (await local.studies()).studies[0]!.series[0]!;
+    const cache = new FrameCache({ dir: tempDir('atrium-fc-'), sealer: new FileKeySealer(tempDir('atrium-sealer-')), maxBytes: 64 * 1024 * 1024 });
+    const pipeline = new FramePipeline({ cache, log: createMemoryLogger() });
+    const id = pipeline.open(remote, remoteSeries, 'ahi:streaming');
+    const routes = new BinaryRoutes();
+    routes.register('frames', (request) => pipeline.handle(request));
+    const context = { origin: 'http://127.0.0.1', frameUrl: 'http://127.0.0.1/', principal };
+    const get = (index: number) => routes.handle(`/binary/frames/${id}/${index}`, new URLSearchParams(), context as never, new AbortController().signal);
+    const keyOf = (index: number) => `ahi:streaming\u0000${remoteSeries.frames[index]!.locator}`;
+    const originalPixels = async (index: number) => Buffer.from((await local.readFrame(localSeries, localSeries.frames[index]!)).bytes);
+
+    // The stand-in holds the frame after 1000 bytes: the response must already be flowing.
+    let settle: (what: 'go on' | 'cut') => void = () => undefined;
+    const breakAfter = (afterBytes: number) => standIn.breakNextFrame({ afterBytes, then: new Promise((resolve) => (settle = resolve)) });
+    breakAfter(1000);
+    const held = await get(3);
+    expect(held.body).not.toBeInstanceOf(Uint8Array);
+    const reader = (held.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    const first = await reader.next();
+    expect(first.done).toBe(false);
+    expect(first.value!.length).toBeGreaterThan(0);
+    expect(first.value!.length).toBeLessThanOrEqual(1000);
+    expect(await cache.has(keyOf(3))).toBe(false);
+    settle('go on');
+    const chunks = [first.value!];
+    for (let next = await reader.next(); !next.done; next = await reader.next()) chunks.push(next.value);
+    expect(Buffer.compare(Buffer.from((await decodeHtj2k(Buffer.concat(chunks))).pixels), await originalPixels(3))).toBe(0);
+    await pipeline.flush();
+    expect(await cache.has(keyOf(3))).toBe(true);
+
+    // Cut for good after 5000 bytes: the reader gets a clear error and the cache gets nothing.
+    breakAfter(5000);
+    const cut = (await get(4)).body as AsyncIterable<Uint8Array>;
+    let received = 0;
+    const readAll = async () => {
+      for await (const chunk of cut) {
+        received += chunk.length;
+        if (received === 5000) settle('cut');
+      }
+    };
+    await expect(readAll()).rejects.toThrow(/broke off after 5000 bytes/);
+    await pipeline.flush();
+    expect(await cache.has(keyOf(4))).toBe(false);
+    // Asking again fetches it again, whole.
+    const again = await pipeline.frame(id, 4);
+    expect(Buffer.compare(Buffer.from((await decodeHtj2k(again.bytes)).pixels), await originalPixels(4))).toBe(0);
+    pipeline.dispose();
+  });
+
   it('is wired into the composition root: the frames route serves an opened series from an encrypted cache under the user data folder', async () => {
     const t = createTestServices();
     try {

@@ -3,6 +3,7 @@ import type { BinaryRequest, BinaryResponse } from '../binary/binaryRoutes.js';
 import { CallError } from '../ipc/callError.js';
 import type { Logger } from '../log/logger.js';
 import type { FrameCache } from './frameCache.js';
+import { FrameFetch, wholeFrameStream } from './frameFetch.js';
 import type { EncodedFrame, ImageSource } from './imageSource.js';
 import type { ImageSeries } from './seriesModel.js';
 
@@ -11,6 +12,10 @@ import type { ImageSeries } from './seriesModel.js';
  * frames are fetched encoded (credentials never leave main), kept in the encrypted disk cache, and
  * served to the renderer at `/binary/frames/<seriesId>/<index>`. Focusing a slice prefetches outward
  * from it with bounded concurrency; focusing another series cancels the previous prefetch.
+ *
+ * The first image is what the user waits for, so a frame fetched from the source streams straight
+ * into the response as it arrives (the cache write follows once it is whole), and a prefetch fetches
+ * the focused slice alone before the rest share the link.
  */
 export interface FramePipelineOptions {
   readonly cache: FrameCache;
@@ -39,7 +44,7 @@ export function outwardOrder(center: number, count: number): number[] {
 
 export class FramePipeline {
   private readonly series = new Map<string, OpenSeries>();
-  private readonly inFlight = new Map<string, Promise<EncodedFrame>>();
+  private readonly inFlight = new Map<string, Promise<FrameFetch>>();
   private prefetch: { seriesId: string; abort: AbortController; done: Promise<void> } | null = null;
   private readonly writes = new Set<Promise<void>>();
   /** Counters for tests and the status view. */
@@ -54,6 +59,8 @@ export class FramePipeline {
     }
     const id = randomBytes(12).toString('hex');
     this.series.set(id, { id, cacheScope, source, series });
+    // The cache's key and index load now, not in front of the first frame.
+    this.options.cache.warm().catch((error: unknown) => this.options.log.warn('imaging.cache_open_failed', { error: error as Error }));
     return id;
   }
 
@@ -69,7 +76,7 @@ export class FramePipeline {
     const abort = new AbortController();
     const order = outwardOrder(index, open.series.frames.length);
     const concurrency = Math.max(1, this.options.prefetchConcurrency ?? 4);
-    let next = 0;
+    let next = 1;
     const worker = async (): Promise<void> => {
       while (next < order.length && !abort.signal.aborted) {
         const i = order[next++] as number;
@@ -82,7 +89,14 @@ export class FramePipeline {
         }
       }
     };
-    const done = Promise.all(Array.from({ length: concurrency }, worker)).then(() => undefined);
+    // The focused slice is on screen: it gets the whole link, then the rest follow side by side.
+    const focused = this.frame(seriesId, order[0] as number, abort.signal).then(
+      () => void this.stats.prefetched++,
+      (error: unknown) => {
+        if (!abort.signal.aborted) this.options.log.warn('imaging.prefetch_failed', { error: error as Error });
+      },
+    );
+    const done = focused.then(() => Promise.all(Array.from({ length: concurrency }, worker))).then(() => undefined);
     this.prefetch = { seriesId, abort, done };
     return done;
   }
@@ -96,6 +110,39 @@ export class FramePipeline {
 
   /** One frame, from the cache or the source; concurrent asks for the same frame share one fetch. */
   async frame(seriesId: string, index: number, signal?: AbortSignal): Promise<EncodedFrame> {
+    const found = await this.lookup(seriesId, index);
+    if ('bytes' in found) return found;
+    return untilAborted(found.whole, signal);
+  }
+
+  /** The `frames` binary route: `<seriesId>/<index>` → the encoded frame, described in headers. */
+  async handle(request: BinaryRequest): Promise<BinaryResponse> {
+    const match = /^([0-9a-f]{24})\/(\d{1,6})$/.exec(request.rest);
+    if (!match) throw new CallError('not_found', 'Expected /binary/frames/<seriesId>/<index>');
+    const seriesId = match[1] as string;
+    const index = Number(match[2]);
+    const open = this.require(seriesId);
+    const found = await untilAborted(this.lookup(seriesId, index), request.signal);
+    // A frame on its way from a streaming source goes into the response as it arrives; a frame that
+    // is read whole (a file) is answered whole.
+    const frame = 'bytes' in found || open.source.streamFrame ? found : await untilAborted(found.whole, request.signal);
+    const f = open.series.format;
+    return {
+      body: 'bytes' in frame ? frame.bytes : frame.read(),
+      contentType: 'application/octet-stream',
+      headers: {
+        'X-Frame-Encoding': frame.encoding,
+        'X-Frame-Rows': String(f.rows),
+        'X-Frame-Columns': String(f.columns),
+        'X-Frame-Bits-Allocated': String(f.bitsAllocated),
+        'X-Frame-Signed': f.pixelRepresentation === 1 ? '1' : '0',
+        ...(frame.crc32 !== undefined ? { 'X-Frame-Crc32': (frame.crc32 >>> 0).toString(16).padStart(8, '0') } : {}),
+      },
+    };
+  }
+
+  /** The cached frame, or the fetch that is (or now starts) bringing it from the source. */
+  private async lookup(seriesId: string, index: number): Promise<EncodedFrame | FrameFetch> {
     const open = this.require(seriesId);
     const frame = open.series.frames[index];
     if (!frame) throw new CallError('not_found', `No frame ${index} in this series`);
@@ -110,15 +157,17 @@ export class FramePipeline {
       // The shared fetch is not tied to one caller's signal: another caller may still want it.
       pending = (async () => {
         this.stats.sourceFetches++;
-        const fetched = await open.source.readFrame(open.series, frame);
-        return frame.crc32 !== undefined && fetched.crc32 === undefined ? { ...fetched, crc32: frame.crc32 } : fetched;
+        const { source, series } = open;
+        const stream = source.streamFrame ? await source.streamFrame(series, frame) : wholeFrameStream(await source.readFrame(series, frame));
+        return new FrameFetch(stream.crc32 === undefined && frame.crc32 !== undefined ? { ...stream, crc32: frame.crc32 } : stream);
       })();
       this.inFlight.set(cacheKey, pending);
-      // The frame goes to the renderer at once; the encrypted cache write follows. Until it lands, the
-      // in-flight entry keeps answering, so nothing is fetched twice.
+      // The encrypted cache write follows once the frame is whole (never a partial one). Until it
+      // lands, the in-flight entry keeps answering, so nothing is fetched twice.
       const write = pending
+        .then((fetch) => fetch.whole)
         .then(
-          (fetched) => this.options.cache.put(cacheKey, fetched).catch((error: unknown) => this.options.log.warn('imaging.cache_write_failed', { error: error as Error })),
+          (whole) => this.options.cache.put(cacheKey, whole).catch((error: unknown) => this.options.log.warn('imaging.cache_write_failed', { error: error as Error })),
           () => undefined,
         )
         .finally(() => {
@@ -127,36 +176,7 @@ export class FramePipeline {
         });
       this.writes.add(write);
     }
-    signal?.throwIfAborted();
-    if (!signal) return pending;
-    return new Promise<EncodedFrame>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  }
-
-  /** The `frames` binary route: `<seriesId>/<index>` → the encoded frame, described in headers. */
-  async handle(request: BinaryRequest): Promise<BinaryResponse> {
-    const match = /^([0-9a-f]{24})\/(\d{1,6})$/.exec(request.rest);
-    if (!match) throw new CallError('not_found', 'Expected /binary/frames/<seriesId>/<index>');
-    const seriesId = match[1] as string;
-    const index = Number(match[2]);
-    const open = this.require(seriesId);
-    const frame = await this.frame(seriesId, index, request.signal);
-    const f = open.series.format;
-    return {
-      body: frame.bytes,
-      contentType: 'application/octet-stream',
-      headers: {
-        'X-Frame-Encoding': frame.encoding,
-        'X-Frame-Rows': String(f.rows),
-        'X-Frame-Columns': String(f.columns),
-        'X-Frame-Bits-Allocated': String(f.bitsAllocated),
-        'X-Frame-Signed': f.pixelRepresentation === 1 ? '1' : '0',
-        ...(frame.crc32 !== undefined ? { 'X-Frame-Crc32': (frame.crc32 >>> 0).toString(16).padStart(8, '0') } : {}),
-      },
-    };
+    return pending;
   }
 
   /** Resolves once every cache write started so far has landed. */
@@ -174,4 +194,15 @@ export class FramePipeline {
     if (!open) throw new CallError('not_found', 'Unknown or closed series');
     return open;
   }
+}
+
+/** `work`, or the signal's reason as soon as it aborts (the work itself goes on for others). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  signal?.throwIfAborted();
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

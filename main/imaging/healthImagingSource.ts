@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-medical-imaging';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { encodingOf, type EncodedFrame, type ImageSource, type SourceError } from './imageSource.js';
+import { encodingOf, type EncodedFrame, type FrameStream, type ImageSource, type SourceError } from './imageSource.js';
 import { buildSeries, windowPresets, type FrameInput, type ImageSeries, type ImageStudy, type SeriesFrame, type Vec3 } from './seriesModel.js';
 
 /**
@@ -189,6 +189,14 @@ export class HealthImagingSource implements ImageSource {
   }
 
   async readFrame(series: ImageSeries, frame: SeriesFrame, signal?: AbortSignal): Promise<EncodedFrame> {
+    const stream = await this.streamFrame(series, frame, signal);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of stream.chunks) chunks.push(chunk);
+    return { encoding: stream.encoding, bytes: Buffer.concat(chunks), ...(stream.crc32 !== undefined ? { crc32: stream.crc32 } : {}) };
+  }
+
+  /** GetImageFrame with its body passed on as it arrives; a transfer that breaks off throws, saying so. */
+  async streamFrame(series: ImageSeries, frame: SeriesFrame, signal?: AbortSignal): Promise<FrameStream> {
     void series;
     const [imageSetId, imageFrameId] = frame.locator.split('/');
     if (!imageSetId || !imageFrameId) throw new Error(`Not a HealthImaging frame locator: ${frame.locator}`);
@@ -196,10 +204,32 @@ export class HealthImagingSource implements ImageSource {
       new GetImageFrameCommand({ datastoreId: this.options.datastoreId, imageSetId, imageFrameInformation: { imageFrameId } }),
       signal ? { abortSignal: signal } : {},
     );
-    if (!response.imageFrameBlob) throw new Error(`Frame ${imageFrameId}: empty body`);
-    const bytes = await response.imageFrameBlob.transformToByteArray();
-    return { encoding: 'htj2k', bytes, ...(frame.crc32 !== undefined ? { crc32: frame.crc32 } : {}) };
+    const body = response.imageFrameBlob;
+    if (!body) throw new Error(`Frame ${imageFrameId}: empty body`);
+    // In Node the SDK's body is the HTTP response stream; elsewhere it can only be read whole.
+    const source: FrameStream['chunks'] = Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : [await body.transformToByteArray()];
+    return { encoding: 'htj2k', chunks: brokenOffSaysSo(source, imageFrameId), ...(frame.crc32 !== undefined ? { crc32: frame.crc32 } : {}) };
   }
+}
+
+/**
+ * The body's chunks; a body that breaks off throws, saying so. Node's HTTP response can end quietly
+ * when the connection drops mid-body: it then says it is not `complete` (fewer bytes than its
+ * Content-Length), which counts as breaking off too.
+ */
+async function* brokenOffSaysSo(source: FrameStream['chunks'], imageFrameId: string): AsyncGenerator<Uint8Array> {
+  let received = 0;
+  const brokenOff = (reason: string, cause?: unknown) =>
+    new Error(`Frame ${imageFrameId}: the transfer from HealthImaging broke off after ${received} bytes (${reason})`, cause === undefined ? {} : { cause });
+  try {
+    for await (const chunk of source) {
+      received += chunk.length;
+      yield chunk;
+    }
+  } catch (error) {
+    throw brokenOff(error instanceof Error ? error.message : String(error), error);
+  }
+  if ((source as { complete?: unknown }).complete === false) throw brokenOff('the connection closed before the end of the body');
 }
 
 /** The series model from HealthImaging metadata; locators are `<imageSetId>/<imageFrameId>`. */

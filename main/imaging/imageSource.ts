@@ -33,6 +33,14 @@ export interface EncodedFrame {
   readonly crc32?: number;
 }
 
+/** A frame as it arrives: what it is up front, its bytes in pieces (HealthImaging streams the body). */
+export interface FrameStream {
+  readonly encoding: FrameEncoding;
+  readonly crc32?: number;
+  /** Throws if the transfer breaks off before the whole frame arrived. */
+  readonly chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+}
+
 /** A per-file (or per-image-set) problem that did not stop the rest from loading. */
 export interface SourceError {
   readonly file: string;
@@ -48,4 +56,6 @@ export interface ImageSource {
   /** Studies with their series, frames in display order. */
   studies(signal?: AbortSignal): Promise<{ studies: ImageStudy[]; errors: SourceError[] }>;
   readFrame(series: ImageSeries, frame: SeriesFrame, signal?: AbortSignal): Promise<EncodedFrame>;
+  /** The frame as it arrives, for sources that can stream it; others are read whole with readFrame. */
+  streamFrame?(series: ImageSeries, frame: SeriesFrame, signal?: AbortSignal): Promise<FrameStream>;
 }

@@ -55,6 +55,15 @@ export interface LoggedCall {
   readonly path: string;
 }
 
+/**
+ * Where the next GetImageFrame body pauses, and what happens when `then` settles: the rest follows,
+ * or the connection is cut mid-frame. (Cut at once, the SDK would see it before the body and retry.)
+ */
+export interface FrameBreak {
+  readonly afterBytes: number;
+  readonly then: Promise<'go on' | 'cut'>;
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -158,6 +167,8 @@ export class HealthImagingStandIn {
   throttleNext = 0;
   latencyMs: number;
   bytesPerSecond: number | undefined;
+  /** Set by `breakNextFrame`; taken by the next GetImageFrame. */
+  private frameBreak: FrameBreak | undefined;
   private server: Server | undefined;
   private linkFreeAt = 0;
   private readonly denied: Set<string>;
@@ -174,6 +185,11 @@ export class HealthImagingStandIn {
     await standIn.load();
     await standIn.listen(port);
     return standIn;
+  }
+
+  /** The next GetImageFrame response pauses after `afterBytes` bytes of its body (see FrameBreak). */
+  breakNextFrame(frameBreak: FrameBreak): void {
+    this.frameBreak = frameBreak;
   }
 
   get endpoint(): string {
@@ -287,7 +303,9 @@ export class HealthImagingStandIn {
       if (!frameId) throw new HttpError(400, 'ValidationException', 'imageFrameInformation.imageFrameId is required');
       const frame = imageSet.frames.get(frameId);
       if (!frame) throw new HttpError(404, 'ResourceNotFoundException', `Image frame ${frameId} not found`);
-      return await this.send(res, 200, operation, url.pathname, frame, { 'content-type': 'application/octet-stream' });
+      const frameBreak = this.frameBreak;
+      this.frameBreak = undefined;
+      return await this.send(res, 200, operation, url.pathname, frame, { 'content-type': 'application/octet-stream' }, frameBreak);
     } catch (error) {
       const e = error instanceof HttpError ? error : new HttpError(500, 'InternalServerException', (error as Error).message);
       await this.send(res, e.status, operation, url.pathname, Buffer.from(JSON.stringify({ message: e.message })), {
@@ -348,26 +366,38 @@ export class HealthImagingStandIn {
   }
 
   /** Writes a response after the configured latency, paced by the shared bandwidth budget. */
-  private async send(res: ServerResponse, status: number, operation: string, path: string, body: Uint8Array, headers: Record<string, string>): Promise<void> {
+  private async send(res: ServerResponse, status: number, operation: string, path: string, body: Uint8Array, headers: Record<string, string>, frameBreak?: FrameBreak): Promise<void> {
     this.calls.push({ operation, status, path });
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     res.writeHead(status, { ...headers, 'content-length': String(body.length), 'x-amzn-requestid': randomBytes(8).toString('hex') });
-    const rate = this.bytesPerSecond;
-    if (!rate) {
-      res.end(body);
-      return;
-    }
-    const chunk = 16 * 1024;
-    for (let at = 0; at < body.length; at += chunk) {
-      const part = body.subarray(at, Math.min(body.length, at + chunk));
-      const now = performance.now();
-      this.linkFreeAt = Math.max(this.linkFreeAt, now) + (part.length / rate) * 1000;
-      const wait = this.linkFreeAt - now;
-      if (wait > 1) await sleep(wait);
-      if (res.destroyed) return;
-      res.write(part);
+    const stop = frameBreak ? Math.min(frameBreak.afterBytes, body.length) : body.length;
+    if (!(await this.write(res, body.subarray(0, stop)))) return;
+    if (frameBreak) {
+      if ((await frameBreak.then) === 'cut') {
+        res.destroy();
+        return;
+      }
+      if (!(await this.write(res, body.subarray(stop)))) return;
     }
     res.end();
+  }
+
+  /** Body bytes at the link's pace; false once the client has gone. */
+  private async write(res: ServerResponse, bytes: Uint8Array): Promise<boolean> {
+    const rate = this.bytesPerSecond;
+    const chunk = rate ? 16 * 1024 : Math.max(1, bytes.length);
+    for (let at = 0; at < bytes.length; at += chunk) {
+      const part = bytes.subarray(at, Math.min(bytes.length, at + chunk));
+      if (rate) {
+        const now = performance.now();
+        this.linkFreeAt = Math.max(this.linkFreeAt, now) + (part.length / rate) * 1000;
+        const wait = this.linkFreeAt - now;
+        if (wait > 1) await sleep(wait);
+      }
+      if (res.destroyed) return false;
+      res.write(part);
+    }
+    return !res.destroyed;
   }
 }
 

@@ -1,9 +1,15 @@
-import type { DecodeRequest, DecodeResponse } from './protocol.js';
+import wasmUrl from '@cornerstonejs/codec-openjph/wasm?url';
+import type { DecodeRequest, DecodeResponse, WarmRequest } from './protocol.js';
 
 /**
  * A pool of module workers decoding frames off the main thread (one per core by default). Workers
  * start on first use; queued work can be cancelled with an AbortSignal; results are Int16Array or
  * Uint16Array (Uint8Array for 8-bit data) of the stored values, before rescale.
+ *
+ * Cold start is what the first image waits for, so: the codec's WebAssembly is compiled once here
+ * (streaming, while the first worker's script loads) and the compiled module is handed to every
+ * worker, which only instantiates it; and workers start one at a time, so on a small machine the
+ * first one is not slowed down by the others starting beside it.
  */
 export interface FrameToDecode {
   readonly encoding: 'raw' | 'htj2k';
@@ -34,6 +40,14 @@ interface Job {
 interface Slot {
   readonly worker: Worker;
   busy: { id: number; job: Job } | null;
+  /** Until the worker has its codec; only one worker starts at a time. */
+  starting: boolean;
+}
+
+/** When a worker's script started and its codec became usable (epoch ms), for profiling start-up. */
+export interface WorkerStartup {
+  readonly startedAt: number;
+  readonly readyAt: number;
 }
 
 export type WorkerFactory = () => Worker;
@@ -45,7 +59,11 @@ export class DecodePool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private disposed = false;
+  private warming = false;
+  private codecModule: Promise<WebAssembly.Module | undefined> | undefined;
   readonly size: number;
+  /** One entry per worker that has finished starting, in the order they did. */
+  readonly startups: WorkerStartup[] = [];
 
   constructor(size = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2)), private readonly createWorker: WorkerFactory = defaultFactory) {
     this.size = Math.max(1, Math.trunc(size));
@@ -72,10 +90,11 @@ export class DecodePool {
     });
   }
 
-  /** Starts every worker and loads the codec now (e.g. when a study opens), before frames arrive. */
+  /** Starts the workers and loads the codec now (e.g. when a study opens), before frames arrive. */
   warm(): void {
     if (this.disposed) return;
-    while (this.slots.length < this.size) this.start().worker.postMessage({ id: 0, warm: true });
+    this.warming = true;
+    this.startNextWorker();
   }
 
   /** Drops queued work (e.g. on a series switch); frames already decoding finish and are discarded. */
@@ -98,7 +117,7 @@ export class DecodePool {
   private pump(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.busy === null);
-      if (!slot && this.slots.length < this.size) slot = this.start();
+      if (!slot && this.slots.length < this.size && !this.slots.some((s) => s.starting)) slot = this.start();
       if (!slot) return;
       const job = this.queue.shift() as Job;
       const id = this.nextId++;
@@ -108,22 +127,45 @@ export class DecodePool {
     }
   }
 
+  private startNextWorker(): void {
+    if (this.slots.length < this.size && !this.slots.some((s) => s.starting)) this.start();
+  }
+
   private start(): Slot {
-    const slot: Slot = { worker: this.createWorker(), busy: null };
+    const slot: Slot = { worker: this.createWorker(), busy: null, starting: true };
     slot.worker.onmessage = (event: MessageEvent<DecodeResponse>) => this.finish(slot, event.data);
     slot.worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       const busy = slot.busy;
       slot.busy = null;
+      slot.starting = false;
       busy?.job.reject(new Error(event.message || 'The decode worker failed'));
       this.pump();
     };
     this.slots.push(slot);
+    // Decodes posted before this message arrive after it: messages to a worker keep their order,
+    // and the worker's HTJ2K decodes wait for the module.
+    void this.compiledCodec().then((module) => {
+      const warm: WarmRequest = { id: 0, warm: true, ...(module ? { module } : {}) };
+      if (!this.disposed) slot.worker.postMessage(warm);
+    });
     return slot;
   }
 
+  /** The codec compiled once for every worker; undefined if it cannot be, and workers load it themselves. */
+  private compiledCodec(): Promise<WebAssembly.Module | undefined> {
+    this.codecModule ??= WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => undefined);
+    return this.codecModule;
+  }
+
   private finish(slot: Slot, response: DecodeResponse): void {
-    if (response.id === 0) return; // a warm-up answer
+    if (response.warm) {
+      slot.starting = false;
+      if (response.ok) this.startups.push({ startedAt: response.startedAt, readyAt: response.readyAt });
+      if (this.warming) this.startNextWorker();
+      this.pump();
+      return;
+    }
     const busy = slot.busy;
     slot.busy = null;
     if (busy && busy.id === response.id) {

@@ -7,10 +7,28 @@ import { crc32 } from './crc32.js';
 import type { DecodeRequest, DecodeResponse, WarmRequest } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+const startedAt = performance.timeOrigin + performance.now();
+let receiveModule: (module: WebAssembly.Module | undefined) => void = () => undefined;
+const shared = new Promise<WebAssembly.Module | undefined>((resolve) => (receiveModule = resolve));
 let codec: Promise<OpenJphModule> | undefined;
 
+/** The codec, from the module the pool compiled (instantiating only), or fetched here as a fallback. */
 function loadCodec(): Promise<OpenJphModule> {
-  codec ??= openjphFactory({ locateFile: (path) => (path.endsWith('.wasm') ? wasmUrl : path), print: () => undefined, printErr: () => undefined });
+  codec ??= shared.then((module) =>
+    openjphFactory({
+      locateFile: (path) => (path.endsWith('.wasm') ? wasmUrl : path),
+      print: () => undefined,
+      printErr: () => undefined,
+      ...(module
+        ? {
+            instantiateWasm: (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+              void WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module));
+              return {};
+            },
+          }
+        : {}),
+    }),
+  );
   return codec;
 }
 
@@ -39,10 +57,11 @@ async function decode(request: DecodeRequest): Promise<Uint8Array> {
 
 scope.onmessage = (event: MessageEvent<DecodeRequest | WarmRequest>) => {
   if ('warm' in event.data) {
-    const { id } = event.data;
+    const { id, module } = event.data;
+    receiveModule(module);
     loadCodec().then(
-      () => scope.postMessage({ id, ok: true, warm: true }),
-      (error: unknown) => scope.postMessage({ id, ok: false, error: String(error) }),
+      () => scope.postMessage({ id, ok: true, warm: true, startedAt, readyAt: performance.timeOrigin + performance.now() } satisfies DecodeResponse),
+      (error: unknown) => scope.postMessage({ id, ok: false, warm: true, error: String(error) } satisfies DecodeResponse),
     );
     return;
   }

@@ -18,6 +18,13 @@ declare module '@cornerstonejs/codec-openjph' {
   export interface OpenJphModule {
     HTJ2KDecoder: new () => OpenJphDecoder;
   }
-  const factory: (options?: { locateFile?: (path: string, prefix: string) => string; print?: (text: string) => void; printErr?: (text: string) => void }) => Promise<OpenJphModule>;
+  export interface OpenJphOptions {
+    locateFile?: (path: string, prefix: string) => string;
+    print?: (text: string) => void;
+    printErr?: (text: string) => void;
+    /** Emscripten's hook to instantiate an already compiled module; returns {} when it answers later. */
+    instantiateWasm?: (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => object;
+  }
+  const factory: (options?: OpenJphOptions) => Promise<OpenJphModule>;
   export default factory;
 }

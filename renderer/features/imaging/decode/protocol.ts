@@ -11,12 +11,27 @@ export interface DecodeRequest {
   readonly crc32?: number;
 }
 
-/** Loads the codec ahead of the first frame, so WebAssembly compiles while frames are still in flight. */
+/**
+ * The first message every worker gets: the codec's WebAssembly module, compiled once by the pool and
+ * shared, so workers only instantiate it. `module` is absent when the pool could not compile it; the
+ * worker then fetches and compiles the codec itself. HTJ2K decodes wait for this message.
+ */
 export interface WarmRequest {
   readonly id: number;
   readonly warm: true;
+  readonly module?: WebAssembly.Module;
+}
+
+/** When the worker's script started and its codec became usable (epoch ms), for start-up profiling. */
+export interface WarmResponse {
+  readonly id: number;
+  readonly ok: true;
+  readonly warm: true;
+  readonly startedAt: number;
+  readonly readyAt: number;
 }
 
 export type DecodeResponse =
-  | { readonly id: number; readonly ok: true; readonly pixels: ArrayBuffer; readonly decodeMs: number; readonly crcChecked: boolean }
-  | { readonly id: number; readonly ok: false; readonly error: string };
+  | WarmResponse
+  | { readonly id: number; readonly ok: true; readonly warm?: undefined; readonly pixels: ArrayBuffer; readonly decodeMs: number; readonly crcChecked: boolean }
+  | { readonly id: number; readonly ok: false; readonly warm?: true; readonly error: string };
