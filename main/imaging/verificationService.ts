@@ -48,16 +48,10 @@ export const SELECT_VERIFICATION = `SELECT v.*,
   EXISTS (SELECT 1 FROM dead_letters d WHERE d.client_mutation_id = v.client_mutation_id) AS rejected
 FROM verifications v`;
 
-/** What goes to the warehouse (the ledger's payload) for one verification. */
-export function warehousePayload(row: VerificationRow): Record<string, unknown> {
+/** What the radiologist recorded, as the contract, the warehouse payload and the event name it. */
+function recorded(row: VerificationRow) {
   return {
-    verificationId: row.client_mutation_id,
     version: row.version,
-    supersedes: row.supersedes,
-    studyUid: row.study_uid,
-    seriesUid: row.series_uid,
-    datastoreId: row.datastore_id,
-    imageSetId: row.image_set_id,
     verdict: row.verdict,
     findings: row.findings,
     labels: JSON.parse(row.labels) as string[],
@@ -66,6 +60,19 @@ export function warehousePayload(row: VerificationRow): Record<string, unknown> 
     confidence: row.confidence,
     verifier: row.principal,
     verifiedAt: new Date(row.created_ms).toISOString(),
+  };
+}
+
+/** What goes to the warehouse (the ledger's payload) for one verification. */
+export function warehousePayload(row: VerificationRow): Record<string, unknown> {
+  return {
+    verificationId: row.client_mutation_id,
+    supersedes: row.supersedes,
+    studyUid: row.study_uid,
+    seriesUid: row.series_uid,
+    datastoreId: row.datastore_id,
+    imageSetId: row.image_set_id,
+    ...recorded(row),
   };
 }
 
@@ -181,15 +188,7 @@ export class VerificationService {
     return {
       verificationId: row.client_mutation_id,
       subject,
-      version: row.version,
-      verdict: row.verdict,
-      findings: row.findings,
-      labels: JSON.parse(row.labels) as string[],
-      laterality: row.laterality,
-      location: row.location,
-      confidence: row.confidence,
-      verifier: row.principal,
-      verifiedAt: new Date(row.created_ms).toISOString(),
+      ...recorded(row),
       state,
       eventError: state === 'synced' ? (row.event_error ?? noBus) : null,
     };

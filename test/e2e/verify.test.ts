@@ -11,6 +11,7 @@ import { tempDir } from '../support/tempDir.js';
 const DEMO_STUDY = '1.3.46.670589.33.1.27492712521914879309.27169771283235650014';
 const BUS = 'atrium-verifications';
 const PANEL = 'form[aria-label="Verify this series"]';
+// Opening the view and the viewer's first image can each take most of a minute on a loaded 2-core runner.
 
 describe('verifying a series in a browser: panel → outbox → warehouse → ImageVerified at the EventBridge stand-in', () => {
   let browser: Browser;
@@ -41,7 +42,8 @@ describe('verifying a series in a browser: panel → outbox → warehouse → Im
     await page.goto(fixture.host.launchUrl);
     await page.waitForSelector('[data-ready="worklist"]');
     await page.keyboard.press('Control+2');
-    await page.waitForSelector('[data-ready="imaging-library"]');
+    // The imaging view is a lazy chunk; on a loaded machine it can take a while to arrive.
+    await page.waitForSelector('[data-ready="imaging-library"]', { timeout: 60_000 });
     await page.click(`[data-testid="library-studies"] [data-study-uid="${DEMO_STUDY}"]`);
     await page.click('[data-testid="series-list"] [role="option"]');
     await page.waitForSelector(PANEL);
@@ -97,7 +99,7 @@ describe('verifying a series in a browser: panel → outbox → warehouse → Im
     expect(ids()).toEqual([first?.detail['verificationId'], second?.['verificationId'], second?.['verificationId']]);
     expect(eventBridge.deliveredOnce((d) => d['verificationId'])).toHaveLength(2);
     await page.close();
-  });
+  }, 150_000);
 
   it('shows the saved verification when the series is opened again', async () => {
     const page = await openDemoSeries();
@@ -105,5 +107,5 @@ describe('verifying a series in a browser: panel → outbox → warehouse → Im
     expect(await page.isChecked(`${PANEL} input[value="rejected"]`)).toBe(true);
     expect(await page.inputValue(`${PANEL} textarea`)).toBe('Spiculated nodule in the right upper lobe.');
     await page.close();
-  });
+  }, 150_000);
 });

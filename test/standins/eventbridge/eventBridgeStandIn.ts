@@ -7,8 +7,9 @@
  * Dev and test only.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { listenOnLoopback, type LoopbackServer } from '../loopbackServer.js';
 
 export interface RecordedEvent {
   readonly eventId: string;
@@ -55,17 +56,14 @@ export class EventBridgeStandIn {
   private entryFaults: { match: (detail: Readonly<Record<string, unknown>>) => boolean; code: EntryFailure; times: number }[] = [];
 
   private constructor(
-    private readonly server: Server,
-    readonly endpoint: string,
+    private readonly server: LoopbackServer,
+    readonly endpoint: string = server.url,
   ) {}
 
   static async start(port = 0): Promise<EventBridgeStandIn> {
     let self: EventBridgeStandIn | undefined;
-    const server = createServer((req, res) => void self?.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    const address = server.address();
-    const actual = typeof address === 'object' && address ? address.port : port;
-    self = new EventBridgeStandIn(server, `http://127.0.0.1:${actual}`);
+    const server = await listenOnLoopback((req, res) => void self?.handle(req, res), port);
+    self = new EventBridgeStandIn(server);
     return self;
   }
 
@@ -93,9 +91,8 @@ export class EventBridgeStandIn {
     });
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

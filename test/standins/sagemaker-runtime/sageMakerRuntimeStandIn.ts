@@ -5,7 +5,8 @@
  * 429 ThrottlingException, 503 ServiceUnavailable, 400 ValidationError for unknown endpoints, plus
  * slow answers. Dev and test only.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, type LoopbackServer } from '../loopbackServer.js';
 
 export type Behaviour = 'ok' | 'model-error' | 'throttle' | 'unavailable' | 'garbage';
 
@@ -33,23 +34,19 @@ export class SageMakerRuntimeStandIn {
   readonly invocations: RecordedInvocation[] = [];
 
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
+    private readonly server: LoopbackServer,
+    readonly url: string = server.url,
   ) {}
 
   static async start(port = 0): Promise<SageMakerRuntimeStandIn> {
     let self: SageMakerRuntimeStandIn | undefined;
-    const server = createServer((req, res) => void self?.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    const address = server.address();
-    const actual = typeof address === 'object' && address ? address.port : port;
-    self = new SageMakerRuntimeStandIn(server, `http://127.0.0.1:${actual}`);
+    const server = await listenOnLoopback((req, res) => void self?.handle(req, res), port);
+    self = new SageMakerRuntimeStandIn(server);
     return self;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
