@@ -5,6 +5,7 @@ import { registerProductivityHandler } from './coding/productivityHandler.js';
 import { registerImagingHandlers } from './imaging/imagingHandlers.js';
 import { registerVerificationHandlers } from './imaging/verificationHandlers.js';
 import { HandlerRegistry } from './ipc/handlerRegistry.js';
+import { registerDeadLetterHandlers } from './sync/deadLetterHandlers.js';
 import type { Services } from './services.js';
 import { connectSessionEvents, registerSessionHandlers } from './session/sessionHandlers.js';
 import { registerWorklistHandlers } from './worklist/worklistHandlers.js';
@@ -42,6 +43,7 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
     await engine.syncNow();
     return engine.status();
   });
+  registerDeadLetterHandlers(registry, services);
   registry.register('updates.status', () => services.updates?.status() ?? unsupportedUpdates(services));
   registry.register('updates.check', async () => (await services.updates?.check()) ?? unsupportedUpdates(services));
   registry.register('updates.download', async () => (await services.updates?.download()) ?? unsupportedUpdates(services));

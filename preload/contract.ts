@@ -175,6 +175,36 @@ export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
 // ---- Worklist (main/worklist): encounters to code, claimed under a lease, drafts, submit, undo ----
 
 export const WorkStatusSchema = z.enum(['ready', 'in_progress', 'hold', 'query', 'submitted']);
+/** A mutation the warehouse refused (main/sync): it waits here for the coder, never blocking the queue. */
+export const DeadLetterSchema = z.object({
+  clientMutationId: z.string(),
+  kind: z.string(),
+  encounterId: z.string().nullable(),
+  /** The warehouse's reason code: claimed_by_other, encounter_voided, not_assigned, invalid, … */
+  reason: z.string(),
+  detail: z.string(),
+  createdMs: z.number().int(),
+  /** A claim another coder got first: shown in the conflict view rather than as an error. */
+  conflict: z.boolean(),
+});
+export type DeadLetter = z.infer<typeof DeadLetterSchema>;
+
+/** One sync run, for the history view and its throughput chart (since the app started). */
+export const SyncRunSchema = z.object({
+  at: z.number().int(),
+  ok: z.boolean(),
+  durationMs: z.number().nonnegative(),
+  pushed: z.number().int().nonnegative(),
+  pulled: z.number().int().nonnegative(),
+  deadLettered: z.number().int().nonnegative(),
+  bytesUp: z.number().int().nonnegative(),
+  bytesDown: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+});
+export type SyncRun = z.infer<typeof SyncRunSchema>;
+
+const DeadLetterRefSchema = z.object({ clientMutationId: z.string().min(1).max(64) }).strict();
+
 export type WorkStatus = z.infer<typeof WorkStatusSchema>;
 const EncounterIdSchema = z.string().min(1).max(64);
 const FilterValues = z.array(z.string().min(1).max(128)).max(50);
@@ -637,6 +667,11 @@ export const methods = {
   'coding.group': { input: CodedEncounterSchema, output: CodingGroupResultSchema, phi: true },
   /** Loads code sets, search indexes and MS-DRG tables in the background (the worklist asks once it is interactive). */
   'codes.warm': { input: z.void(), output: z.object({ scheduled: z.boolean() }) },
+  'sync.deadLetters': { input: z.void(), output: z.object({ items: z.array(DeadLetterSchema) }) },
+  /** Sends the refused work again as a new mutation (the warehouse keeps its answer to the old one). */
+  'sync.deadLetters.retry': { input: DeadLetterRefSchema, output: SyncStatusSchema },
+  'sync.deadLetters.discard': { input: DeadLetterRefSchema, output: SyncStatusSchema },
+  'sync.history': { input: z.void(), output: z.object({ runs: z.array(SyncRunSchema) }) },
   /** The coder's session figures (charts, minutes per chart, suggestion acceptance) computed in main from the store. */
   'coding.productivity': { input: z.void(), output: ProductivitySchema, phi: true },
   'imaging.library.list': { input: z.void(), output: ImagingLibrarySchema, phi: true },

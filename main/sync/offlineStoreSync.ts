@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
+import { randomUUID } from 'node:crypto';
+import type { DeadLetter } from '../../preload/contract.js';
 import type { Change } from '../warehouse/warehouse.js';
 import type { ApplyResult, OutboxEntry, Quarantined, SyncStore } from './syncStore.js';
 
@@ -71,6 +73,55 @@ export class OfflineStoreSync implements SyncStore {
       this.store.db.prepare('DELETE FROM outbox WHERE client_mutation_id = ?').run(entry.clientMutationId);
     });
     if (entry.encounterId) this.store.notifyChange([entry.encounterId]);
+  }
+
+  /** Dead letters, oldest first; the stored reason is `code: detail`. */
+  deadLetters(): DeadLetter[] {
+    return this.store.db
+      .prepare<[], { client_mutation_id: string; kind: string; encounter_id: string | null; reason: string; created_ms: number }>(
+        'SELECT client_mutation_id, kind, encounter_id, reason, created_ms FROM dead_letters ORDER BY id',
+      )
+      .all()
+      .map((r) => {
+        const split = r.reason.indexOf(': ');
+        const reason = split > 0 ? r.reason.slice(0, split) : r.reason;
+        return { clientMutationId: r.client_mutation_id, kind: r.kind, encounterId: r.encounter_id, reason, detail: split > 0 ? r.reason.slice(split + 2) : '', createdMs: r.created_ms, conflict: r.kind === 'claim' && reason === 'claimed_by_other' };
+      });
+  }
+
+  /**
+   * Puts a dead letter back in the outbox under a new client mutation id: the warehouse keeps its answer
+   * to the old id forever (that is what makes a re-push a no-op), so a retry is a new mutation.
+   */
+  retryDeadLetter(clientMutationId: string): boolean {
+    const moved = this.store.write(() => {
+      const db = this.store.db;
+      const row = db
+        .prepare<[string], { kind: string; encounter_id: string | null; payload: string }>('SELECT kind, encounter_id, payload FROM dead_letters WHERE client_mutation_id = ?')
+        .get(clientMutationId);
+      if (!row) return null;
+      db.prepare('INSERT INTO outbox (client_mutation_id, kind, encounter_id, principal, payload, created_ms) VALUES (?, ?, ?, ?, ?, ?)').run(
+        randomUUID(),
+        row.kind,
+        row.encounter_id,
+        this.principal() ?? 'unknown',
+        row.payload,
+        this.store.now(),
+      );
+      db.prepare('DELETE FROM dead_letters WHERE client_mutation_id = ?').run(clientMutationId);
+      return row;
+    });
+    if (moved?.encounter_id) this.store.notifyChange([moved.encounter_id]);
+    return moved !== null;
+  }
+
+  /** The coder gives the refused work up (another coder has the chart, or it was voided). */
+  discardDeadLetter(clientMutationId: string): boolean {
+    const row = this.store.db.prepare<[string], { encounter_id: string | null }>('SELECT encounter_id FROM dead_letters WHERE client_mutation_id = ?').get(clientMutationId);
+    if (!row) return false;
+    this.store.write(() => this.store.db.prepare('DELETE FROM dead_letters WHERE client_mutation_id = ?').run(clientMutationId));
+    if (row.encounter_id) this.store.notifyChange([row.encounter_id]);
+    return true;
   }
 
   cursor(stream: string): number {

@@ -66,6 +66,20 @@ export interface SyncEngineOptions {
 }
 
 const STREAM = 'worklist';
+/** Runs kept for the history view. */
+const HISTORY = 100;
+
+export interface SyncRun {
+  readonly at: number;
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly pushed: number;
+  readonly pulled: number;
+  readonly deadLettered: number;
+  readonly bytesUp: number;
+  readonly bytesDown: number;
+  readonly error: string | null;
+}
 
 /**
  * Push drains the outbox in order, in batches; a batch the warehouse refuses outright is split until
@@ -87,6 +101,7 @@ export class SyncEngine {
   private started = false;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly runs: SyncRun[] = [];
 
   constructor(private readonly o: SyncEngineOptions) {
     this.now = o.now ?? Date.now;
@@ -105,6 +120,11 @@ export class SyncEngine {
       nextAttemptAt: this.nextAttemptAt,
       consecutiveFailures: this.failures,
     };
+  }
+
+  /** The latest runs, oldest first (since this engine started). */
+  history(): SyncRun[] {
+    return [...this.runs];
   }
 
   /** Starts the timer-driven schedule (a sync right away, then every period). */
@@ -198,6 +218,8 @@ export class SyncEngine {
       if (this.started && this.online) this.schedule(this.o.periodMs ?? 60_000);
     }
     this.o.log.info('sync.done', { ok: !error, pushed: t.pushed, pulled: t.pulled, batches: t.batches, durationMs });
+    this.runs.push({ at: started, ok: !error, durationMs, pushed: t.pushed, pulled: t.pulled, deadLettered: t.deadLettered, bytesUp: t.bytesUp, bytesDown: t.bytesDown, error });
+    if (this.runs.length > HISTORY) this.runs.shift();
     this.emit();
     return { ok: !error, ...t, durationMs, error };
   }

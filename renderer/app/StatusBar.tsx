@@ -1,3 +1,4 @@
+import { SyncBadge } from '../features/sync/SyncBadge';
 import { useAppStore } from './store';
 
 export function StatusBar() {
@@ -10,6 +11,7 @@ export function StatusBar() {
       <span data-testid="pending">
         {summary?.pendingUploads == null ? 'Sync not configured' : `${summary.pendingUploads} pending upload${summary.pendingUploads === 1 ? '' : 's'}`}
       </span>
+      <SyncBadge />
       <span data-testid="model">{summary?.model ? `Model: ${summary.model.source} ${summary.model.version}` : 'No suggestion model'}</span>
       <span className="spacer" />
       {info?.demo && <span className="badge">Demo data</span>}

@@ -1,0 +1,22 @@
+import { useEffect, useState } from 'react';
+import type { SyncStatusInfo } from '../../../preload/contract';
+import { api } from '../../api';
+
+/** The status bar's sync part: progress while a sync runs, and what waits (pending, refused). */
+export function SyncBadge() {
+  const [status, setStatus] = useState<SyncStatusInfo | null>(null);
+  useEffect(() => {
+    void api.call('sync.status').then(setStatus, () => undefined);
+    return api.on('sync.changed', setStatus);
+  }, []);
+  if (!status) return null;
+  const p = status.progress;
+  const text = p
+    ? `${p.phase === 'push' ? '↑' : '↓'} ${p.items}${p.total === null ? '' : `/${p.total}`}${p.etaMs === null ? '' : ` · ${Math.ceil(p.etaMs / 1000)} s`}`
+    : status.deadLetters > 0
+      ? `${status.deadLetters} refused`
+      : status.state === 'backoff'
+        ? 'Sync waiting to retry'
+        : null;
+  return text ? <span data-testid="sync-badge">{text}</span> : null;
+}
