@@ -24,6 +24,7 @@ import type { VerificationService } from './imaging/verificationService.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
 import { Store } from './store/store.js';
 import { storeFile } from './store/storeLocation.js';
+import { formulaFromSettings } from './worklist/priority.js';
 import { Worklist } from './worklist/worklist.js';
 
 /** What the process that hosts the services knows about itself; everything else derives from it. */
@@ -215,7 +216,23 @@ export class Services {
     return this.once('worklist', async () => {
       const store = await this.store;
       store.onChange((encounterIds) => this.events.emit('worklist.changed', { encounterIds, reason: 'store' }));
-      const worklist = new Worklist(store);
+      // Pages and counts run on a read-only connection in a worker thread, in the long-running app only.
+      const reader = this.env.mode === 'cli' ? undefined : store.startReader();
+      if (reader) this.onDispose(() => reader.close());
+      const formula = () => formulaFromSettings((key) => this.settings.get(key));
+      const worklist = new Worklist(store, { formula, ...(reader ? { reader } : {}) });
+      // New priority weights reorder the worklist at once (a no-op for every other setting).
+      if (!store.status.readOnly) {
+        this.onDispose(
+          this.settings.onChange(() => {
+            try {
+              if (worklist.ensurePrioritiesFresh()) this.events.emit('worklist.changed', { encounterIds: [], reason: 'priority_formula' });
+            } catch (error) {
+              this.log.warn('store.priority_recompute_failed', { error: error as Error });
+            }
+          }),
+        );
+      }
       // Daily priority recompute and retention purge, in the long-running app only.
       if (this.env.mode !== 'cli') {
         const stop = worklist.startMaintenance({

@@ -54,6 +54,21 @@ export const SettingsSchema = z.object({
   'warehouse.snowflake.oauth.redirectPort': z.number().int().min(1024).max(65535).nullable().describe('Loopback port the OAuth redirect returns to (oauth-pkce); a free port when unset').default(null),
   'store.allowPhiWithoutKeyring': z.boolean().describe('Allow patient data on a machine without an OS keyring').default(false),
   'store.retentionDays': z.number().int().min(1).max(3650).describe('Days acknowledged work and unassigned notes are kept').default(30),
+  // The worklist's priority formula (main/worklist/priority.ts): points added per factor; every stored
+  // priority is recomputed when one of these changes.
+  'worklist.priority.perDnfbDay': z.number().min(0).max(100).describe('Priority points per day since discharge (DNFB age)').default(1),
+  'worklist.priority.maxDnfbDays': z.number().int().min(1).max(3650).describe('DNFB days counted at most').default(90),
+  'worklist.priority.perThousandDrgImpact': z.number().min(0).max(100).describe('Priority points per $1,000 of estimated DRG impact').default(2),
+  'worklist.priority.maxDrgImpactPoints': z.number().min(0).max(1000).describe('Priority points from DRG impact at most').default(40),
+  'worklist.priority.payerPoints': z
+    .array(z.string().regex(/^[^=,]{1,64}=-?\d{1,3}(\.\d+)?$/, 'payer=points, e.g. Medicare=10'))
+    .max(50)
+    .describe('Priority points per payer, as payer=points (payers not listed: 0)')
+    .default(['Medicare=10', 'Medicaid=6', 'Commercial=8', 'Managed care=7', 'Self-pay=0']),
+  'worklist.priority.lowConfidencePoints': z.number().min(0).max(100).describe('Priority points × (1 − model confidence): low confidence needs a human sooner').default(25),
+  'worklist.priority.dueSoonDays': z.number().int().min(0).max(60).describe('Days before a due date when due-soon points start').default(3),
+  'worklist.priority.dueSoonPoints': z.number().min(0).max(1000).describe('Priority points on the due date (less the further away)').default(30),
+  'worklist.priority.overduePoints': z.number().min(0).max(1000).describe('Priority points once past the due date').default(60),
   'session.idleLockMinutes': z.number().int().min(1).max(240).describe('Minutes of inactivity before the station locks').default(15),
   'updates.mode': z.enum(['off', 'manual', 'auto']).describe('Updates: off, manual (check and ask) or auto (download; install on quit)').default('auto'),
   'updates.channel': z.enum(['stable', 'beta']).describe('Update channel').default('stable'),

@@ -1,28 +1,50 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { SettingsSchema, type SettingKey, type Settings } from '../../preload/contract.js';
 
 /**
  * How urgent an encounter is, as points. Older DNFB, more money at stake, payers with tight billing
  * windows, low model confidence (a human is needed sooner) and a near or past due date all add points.
- * An administrator can change the weights; every stored priority is recomputed when they do.
+ * The weights are settings (`worklist.priority.*`, policy can set them); every stored priority is
+ * recomputed when they change.
  */
-export const PriorityFormulaSchema = z
-  .object({
-    perDnfbDay: z.number().min(0).max(100).default(1),
-    maxDnfbDays: z.number().int().min(1).max(3650).default(90),
-    /** Points per $1,000 of estimated DRG impact (only where a grouper estimate exists). */
-    perThousandDrgImpact: z.number().min(0).max(100).default(2),
-    maxDrgImpactPoints: z.number().min(0).max(1000).default(40),
-    payerPoints: z.record(z.string(), z.number().min(-100).max(100)).default({ Medicare: 10, Medicaid: 6, Commercial: 8, 'Managed care': 7, 'Self-pay': 0 }),
-    /** Points × (1 − confidence); an encounter the model has not seen counts as confidence 0. */
-    lowConfidencePoints: z.number().min(0).max(100).default(25),
-    dueSoonDays: z.number().int().min(0).max(60).default(3),
-    dueSoonPoints: z.number().min(0).max(1000).default(30),
-    overduePoints: z.number().min(0).max(1000).default(60),
-  })
-  .strict();
-export type PriorityFormula = z.infer<typeof PriorityFormulaSchema>;
-export const DEFAULT_FORMULA: PriorityFormula = PriorityFormulaSchema.parse({});
+export interface PriorityFormula {
+  readonly perDnfbDay: number;
+  readonly maxDnfbDays: number;
+  /** Points per $1,000 of estimated DRG impact (only where a grouper estimate exists). */
+  readonly perThousandDrgImpact: number;
+  readonly maxDrgImpactPoints: number;
+  readonly payerPoints: Readonly<Record<string, number>>;
+  /** Points × (1 − confidence); an encounter the model has not seen counts as confidence 0. */
+  readonly lowConfidencePoints: number;
+  readonly dueSoonDays: number;
+  readonly dueSoonPoints: number;
+  readonly overduePoints: number;
+}
+
+type PriorityKey = Extract<SettingKey, `worklist.priority.${string}`>;
+
+/** The formula the settings describe; `get` reads one setting (the settings service, or the defaults). */
+export function formulaFromSettings(get: <K extends PriorityKey>(key: K) => Settings[K]): PriorityFormula {
+  const payerPoints: Record<string, number> = {};
+  for (const entry of get('worklist.priority.payerPoints')) {
+    const at = entry.lastIndexOf('=');
+    payerPoints[entry.slice(0, at).trim()] = Number(entry.slice(at + 1));
+  }
+  return {
+    perDnfbDay: get('worklist.priority.perDnfbDay'),
+    maxDnfbDays: get('worklist.priority.maxDnfbDays'),
+    perThousandDrgImpact: get('worklist.priority.perThousandDrgImpact'),
+    maxDrgImpactPoints: get('worklist.priority.maxDrgImpactPoints'),
+    payerPoints,
+    lowConfidencePoints: get('worklist.priority.lowConfidencePoints'),
+    dueSoonDays: get('worklist.priority.dueSoonDays'),
+    dueSoonPoints: get('worklist.priority.dueSoonPoints'),
+    overduePoints: get('worklist.priority.overduePoints'),
+  };
+}
+
+const DEFAULT_SETTINGS = SettingsSchema.parse({});
+export const DEFAULT_FORMULA: PriorityFormula = formulaFromSettings((key) => DEFAULT_SETTINGS[key]);
 
 export interface PriorityInputs {
   readonly dischargeDate: string;

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/tempDir.js';
 import { purgeExpired } from '../store/retention.js';
 import { openTestStore, sampleEncounters, sampleNotes } from '../store/storeTestKit.js';
-import { DEFAULT_FORMULA, computePriority } from './priority.js';
+import { DEFAULT_FORMULA, computePriority, type PriorityFormula } from './priority.js';
 import { Worklist } from './worklist.js';
 
 const DAY = 86_400_000;
 const draft = (code = 'J18.9') => ({ codes: [{ code, system: 'ICD-10-CM' as const, decision: 'accepted' as const, principal: true, poa: 'Y' as const }] });
 
-async function setup(n = 40) {
+async function setup(n = 40, formula?: () => PriorityFormula) {
   let now = Date.UTC(2026, 0, 10, 9);
   const store = await openTestStore(tempDir(), { now: () => now });
-  const worklist = new Worklist(store, { leaseMs: 60_000 });
+  const worklist = new Worklist(store, { leaseMs: 60_000, ...(formula ? { formula } : {}) });
   const encounters = sampleEncounters(n);
   worklist.ingest({ encounters, notes: sampleNotes(encounters) }, { synthetic: true });
   return { store, worklist, advance: (ms: number) => (now += ms), now: () => now };
@@ -30,12 +30,17 @@ describe('priority formula', () => {
   });
 
   it('is stored, recomputed when the formula changes and once a day', async () => {
-    const { store, worklist, advance } = await setup(10);
+    let formula: PriorityFormula = DEFAULT_FORMULA;
+    const { store, worklist, advance } = await setup(10, () => formula);
+    expect(worklist.ensurePrioritiesFresh()).toBe(true);
     const before = worklist.list().items;
     expect(before.map((i) => i.priority)).toEqual([...before.map((i) => i.priority)].sort((a, b) => b - a));
+    expect(before[0]?.payer).not.toBe('Self-pay');
     // Payer now dominates.
-    worklist.setFormula({ ...DEFAULT_FORMULA, payerPoints: { 'Self-pay': 100 } }, 'admin');
+    formula = { ...DEFAULT_FORMULA, payerPoints: { 'Self-pay': 100 } };
+    expect(worklist.ensurePrioritiesFresh()).toBe(true);
     expect(worklist.list().items[0]?.payer).toBe('Self-pay');
+    expect(store.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'worklist.formula'").get()).toEqual({ n: 1 });
     const lastBefore = worklist.list().items.at(-1)!;
     advance(3 * DAY);
     expect(worklist.ensurePrioritiesFresh()).toBe(true);

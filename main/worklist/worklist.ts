@@ -15,7 +15,7 @@ import { purgeExpired } from '../store/retention.js';
 import type { Store } from '../store/store.js';
 import type { StoreReader } from '../store/storeReader.js';
 import { StoreError } from '../store/storeErrors.js';
-import { computePriority, DEFAULT_FORMULA, formulaFingerprint, isoDay, PriorityFormulaSchema, type PriorityFormula } from './priority.js';
+import { computePriority, DEFAULT_FORMULA, formulaFingerprint, isoDay, type PriorityFormula } from './priority.js';
 import { countWorklist, filterSql, listPage, searchEncounterIds, toItem, type EncounterRow, type Prepare } from './worklistQueries.js';
 
 export interface EncounterRecord {
@@ -61,7 +61,7 @@ export class Worklist {
 
   constructor(
     private readonly store: Store,
-    private readonly options: { leaseMs?: number; reader?: StoreReader } = {},
+    private readonly options: { leaseMs?: number; reader?: StoreReader; formula?: () => PriorityFormula } = {},
   ) {}
 
   /** Statements compiled once for the store's connection. */
@@ -72,31 +72,30 @@ export class Worklist {
 
   // ---- priorities ----
 
+  /** The formula in force: from the settings (`worklist.priority.*`) in the app, the defaults otherwise. */
   formula(): PriorityFormula {
-    const raw = this.store.meta('priority_formula');
-    return raw ? PriorityFormulaSchema.parse(JSON.parse(raw)) : DEFAULT_FORMULA;
+    return this.options.formula?.() ?? DEFAULT_FORMULA;
   }
 
-  /** Changes the formula and recomputes every open encounter's priority in the same transaction. */
-  setFormula(formula: unknown, principal: string): number {
-    const parsed = PriorityFormulaSchema.parse(formula);
-    return this.store.write(() => {
-      this.store.setMeta('priority_formula', JSON.stringify(parsed));
-      this.store.audit.append({ principal, action: 'worklist.formula', detail: { fingerprint: formulaFingerprint(parsed) } }, this.store.now());
-      return this.recomputeInTransaction(parsed);
-    });
-  }
-
-  /** Recomputes priorities once a day (DNFB age and due dates move with the calendar) and after a formula change. */
+  /**
+   * Recomputes every open encounter's priority when the day turns (DNFB age and due dates move with
+   * the calendar) or the formula changed since the last recompute. A formula change is audited.
+   */
   ensurePrioritiesFresh(): boolean {
     if (this.store.status.readOnly) return false;
     const now = this.store.now();
-    const stamp = `${isoDay(now)}:${formulaFingerprint(this.formula())}`;
+    const formula = this.formula();
+    const fingerprint = formulaFingerprint(formula);
+    const stamp = `${isoDay(now)}:${fingerprint}`;
     if (this.priorityDayChecked === stamp) return false;
     const recomputed = this.store.write(() => {
-      if (this.store.meta('priority_stamp') === stamp) return false;
-      this.recomputeInTransaction(this.formula());
-      this.store.setMeta('priority_stamp', stamp);
+      const previous = this.store.meta('priority_stamp');
+      if (previous === stamp) return false;
+      const previousFingerprint = previous?.split(':')[1];
+      if (previousFingerprint !== undefined && previousFingerprint !== fingerprint) {
+        this.store.audit.append({ principal: 'system:settings', action: 'worklist.formula', detail: { from: previousFingerprint, to: fingerprint } }, now);
+      }
+      this.recomputeInTransaction(formula);
       return true;
     });
     this.priorityDayChecked = stamp;

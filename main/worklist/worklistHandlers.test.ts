@@ -48,6 +48,16 @@ describe('worklist handlers', () => {
     expect(await call('worklist.undo')).toEqual({ ok: true, result: null });
   });
 
+  it('reorders the worklist as soon as an administrator changes the priority weights', async () => {
+    const { services, call, events } = await setup();
+    const payers = async () => ((await call('worklist.list', { limit: 12 })) as { result: { items: { payer: string }[] } }).result.items.map((i) => i.payer);
+    expect((await payers())[0]).not.toBe('Self-pay');
+    services.settings.set('worklist.priority.payerPoints', ['Self-pay=100']);
+    expect((await payers()).slice(0, 3)).toEqual(['Self-pay', 'Self-pay', 'Self-pay']);
+    expect(events.some((e) => e.event === 'worklist.changed' && (e.payload as { reason: string }).reason === 'priority_formula')).toBe(true);
+    expect(() => services.settings.set('worklist.priority.payerPoints', ['Self-pay'])).toThrow(/Invalid value for worklist.priority.payerPoints/);
+  });
+
   it('hold, release and lease renewal; errors come back as contract codes', async () => {
     const { call } = await setup();
     expect(await call('encounter.get', { encounterId: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
