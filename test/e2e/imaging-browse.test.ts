@@ -45,7 +45,7 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(fixture.host.launchUrl);
     await page.waitForSelector('[data-ready="worklist"]');
-    await page.keyboard.press('Control+2');
+    await page.click('nav >> text=Imaging');
     await page.waitForSelector('[data-ready="imaging-library"]');
     return page;
   }
@@ -96,6 +96,16 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
     await page.fill('input[name="patientId"]', 'NOBODY');
     await page.press('input[name="patientId"]', 'Enter');
     await expect.poll(() => page.textContent('[data-testid="search-summary"]')).toBe('No studies match.');
+
+    // A study date range: the study's date is inside it; a range that ends before it starts is refused.
+    await page.fill('input[name="patientId"]', '');
+    await page.fill('input[name="studyDateFrom"]', '2024-01-01');
+    await page.fill('input[name="studyDateTo"]', '2024-01-31');
+    await page.press('input[name="studyDateTo"]', 'Enter');
+    await expect.poll(() => page.textContent('[data-testid="search-results"]')).toContain('ACC-42');
+    await page.fill('input[name="studyDateFrom"]', '2024-02-01');
+    await page.press('input[name="studyDateTo"]', 'Enter');
+    expect(await page.textContent('[data-testid="search-error"]')).toContain('ends before it starts');
     await page.close();
   });
 
