@@ -1,12 +1,12 @@
 import { protocol } from 'electron';
 import { Readable } from 'node:stream';
 import { readStaticFile } from '../app/staticFiles.js';
-import { BINARY_PREFIX, httpStatusFor } from '../binary/binaryRoutes.js';
+import { httpStatusFor } from '../binary/binaryRoutes.js';
 import { CallError } from '../ipc/callError.js';
 import type { Services } from '../services.js';
 
 type ResponseBody = ConstructorParameters<typeof Response>[0];
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, appResponseHeaders } from './hardening.js';
+import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, appSchemeRoute } from './shellPolicy.js';
 
 /** Must run before `ready`: makes atrium:// a secure, standard origin that can run workers and fetch. */
 export function registerAppScheme(): void {
@@ -18,15 +18,13 @@ export function registerAppScheme(): void {
 /** Serves the renderer bundle and the binary route from atrium://app. */
 export function serveAppScheme(services: Services, rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== APP_HOST) return text(404, 'Not found');
-    // The renderer only ever reads: no uploads or form posts into the app's own files.
-    if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Method not allowed');
-    if (url.pathname.startsWith(BINARY_PREFIX)) {
+    const route = appSchemeRoute(request.method, request.url);
+    if (route.kind === 'refuse') return text(route.status, route.message);
+    if (route.kind === 'binary') {
       try {
         const result = await services.binaryRoutes.handle(
-          url.pathname,
-          url.searchParams,
+          route.pathname,
+          new URL(request.url).searchParams,
           { origin: APP_ORIGIN, frameUrl: request.referrer || `${APP_ORIGIN}/`, principal: services.principal.current() },
           request.signal,
         );
@@ -39,7 +37,7 @@ export function serveAppScheme(services: Services, rendererDir: string): void {
       }
     }
     // Only files of the packaged bundle: no traversal, no symbolic links out of it.
-    const file = await readStaticFile(rendererDir, url.pathname);
+    const file = await readStaticFile(rendererDir, route.pathname);
     if (!file) return text(404, 'Not found');
     return new Response(file.body as unknown as ResponseBody, { headers: { ...appResponseHeaders(), 'Content-Type': file.contentType } });
   });

@@ -1,49 +1,11 @@
 /**
- * Every security setting of the Electron shell, in one place. Read this file to know what a
- * renderer can and cannot do.
+ * Applies the Electron shell's security rules to every web contents and the session. The decisions
+ * themselves (what is the app's URL, which IPC sender is trusted, permissions, the webPreferences)
+ * are plain functions in shellPolicy.ts; read both to know what a renderer can and cannot do.
  */
-import { app, session, type BrowserWindowConstructorOptions, type WebContents } from 'electron';
+import { app, session, type WebContents } from 'electron';
 import type { Logger } from '../log/logger.js';
-import { securityHeaders } from '../security/contentSecurityPolicy.js';
-
-export const APP_SCHEME = 'atrium';
-export const APP_HOST = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-
-/** The renderer's webPreferences, written out literally so a review can see them at a glance. */
-export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-    disableBlinkFeatures: 'Auxclick',
-  };
-}
-
-/** Headers for every response of the app scheme. */
-export function appResponseHeaders(): Record<string, string> {
-  return securityHeaders();
-}
-
-/** True for URLs of the app itself; everything else is foreign. */
-export function isAppUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
-  } catch {
-    return false;
-  }
-}
+import { isAppUrl, permissionDecision, safeScheme } from './shellPolicy.js';
 
 /** Applies the navigation, window, permission and webview rules to every web contents ever created. */
 export function hardenApp(log: Logger): void {
@@ -71,18 +33,10 @@ export function hardenApp(log: Logger): void {
     // Nothing the app does needs a permission prompt; deny them all by default.
     ses.setPermissionRequestHandler((_contents, permission, callback) => {
       log.warn('security.permission_denied', { permission });
-      callback(false);
+      callback(permissionDecision(permission));
     });
-    ses.setPermissionCheckHandler(() => false);
-    ses.setDevicePermissionHandler(() => false);
+    ses.setPermissionCheckHandler((_contents, permission) => permissionDecision(permission));
+    ses.setDevicePermissionHandler((details) => permissionDecision(details.deviceType));
     ses.on('will-download', (event) => event.preventDefault());
   }, (error: unknown) => log.error('security.harden_failed', { error: error as Error }));
-}
-
-function safeScheme(url: string): string {
-  try {
-    return new URL(url).protocol;
-  } catch {
-    return 'invalid';
-  }
 }

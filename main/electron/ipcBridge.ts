@@ -3,7 +3,7 @@ import { CALL_CHANNEL, EVENT_CHANNEL } from '../../preload/ipcChannels.js';
 import type { CallContext } from '../ipc/callContext.js';
 import type { HandlerRegistry } from '../ipc/handlerRegistry.js';
 import type { Services } from '../services.js';
-import { APP_ORIGIN, isAppUrl } from './hardening.js';
+import { APP_ORIGIN, isTrustedIpcSender } from './shellPolicy.js';
 
 /**
  * The only place Electron's IPC event becomes a neutral CallContext. A call is accepted only from
@@ -12,12 +12,8 @@ import { APP_ORIGIN, isAppUrl } from './hardening.js';
 export function bridgeIpc(services: Services, registry: HandlerRegistry, windows: () => WebContents[]): () => void {
   ipcMain.handle(CALL_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
     const frame = event.senderFrame;
-    const trusted =
-      frame !== null &&
-      frame === event.sender.mainFrame &&
-      isAppUrl(frame.url) &&
-      windows().some((contents) => contents.id === event.sender.id);
-    if (!trusted) {
+    const sender = { frameUrl: frame?.url ?? null, isMainFrame: frame !== null && frame === event.sender.mainFrame, webContentsId: event.sender.id };
+    if (!frame || !isTrustedIpcSender(sender, windows().map((contents) => contents.id))) {
       services.log.warn('security.ipc_refused', { frameKnown: frame !== null });
       return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted only from the Atrium window' } };
     }
