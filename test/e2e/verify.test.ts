@@ -41,7 +41,8 @@ describe('verifying a series in a browser: panel → outbox → warehouse → Im
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(fixture.host.launchUrl);
     await page.waitForSelector('[data-ready="worklist"]');
-    await page.keyboard.press('Control+2');
+    // A click, not Ctrl+2: under load the key can land before the shell listens for it.
+    await page.click('nav[aria-label="Main"] >> role=button[name="Imaging"]');
     // The imaging view is a lazy chunk; on a loaded machine it can take a while to arrive.
     await page.waitForSelector('[data-ready="imaging-library"]', { timeout: 60_000 });
     await page.click(`[data-testid="library-studies"] [data-study-uid="${DEMO_STUDY}"]`);
