@@ -4,7 +4,7 @@ import type { CodeSuggester } from './inference/codeSuggester.js';
 import { createCodeSuggester } from './inference/createCodeSuggester.js';
 import { IdentityCenterSession } from './aws/sso/identityCenterSession.js';
 import { BinaryRoutes } from './binary/binaryRoutes.js';
-import { CodingService } from './coding/codingService.js';
+import { CodingClient } from './coding/codingClient.js';
 import { defaultPolicyPath, PolicyError, readMachinePolicy } from './config/policy.js';
 import { readRegistryPolicy } from './config/registryPolicy.js';
 import { SettingsService } from './config/settingsService.js';
@@ -262,13 +262,6 @@ export class Services {
         log: this.log,
         onChange: (status) => this.events.emit('sync.changed', status),
         afterSync: async () => (await this.verificationEvents).publishPending(),
-      });
-      this.onDispose(() => service.dispose());
-      return service.engine;
-    });
-  }
-
-  /**
         openSnowflake: async () =>
           (await import('./warehouse/snowflake/snowflakeStation.js')).openSnowflakeWarehouse({
             setting: (key) => this.settings.get(key),
@@ -277,13 +270,25 @@ export class Services {
             log: this.log,
             ...(this.env.openExternal ? { openBrowser: (url: string) => void this.env.openExternal?.(url) } : {}),
           }),
-   * Code search, MS-DRG grouping and MCE edits (main/coding). Nothing loads until the first search or
+      });
       const { followWarehouse } = await import('./sync/followWarehouse.js');
       this.onDispose(followWarehouse({ settings: this.settings, principal: this.principal, service, userDataDir: this.env.userDataDir, log: this.log }));
-   * grouping; weights show only when an administrator has put `msdrg-weights.csv` in the user data folder.
+      this.onDispose(() => service.dispose());
+      return service.engine;
+    });
+  }
+
+  /**
+   * Code search, MS-DRG grouping and MCE edits (main/coding), in a worker thread. Nothing loads until the
+   * first search, grouping or warm-up; weights show only when an administrator has put `msdrg-weights.csv`
+   * in the user data folder.
    */
-  get coding(): CodingService {
-    return this.once('coding', () => new CodingService({ resourcesDir: this.env.resourcesDir, weightsFile: join(this.env.userDataDir, 'msdrg-weights.csv'), log: this.log }));
+  get coding(): CodingClient {
+    return this.once('coding', () => {
+      const client = new CodingClient({ resourcesDir: this.env.resourcesDir, weightsFile: join(this.env.userDataDir, 'msdrg-weights.csv'), log: this.log });
+      this.onDispose(() => client.dispose());
+      return client;
+    });
   }
 
   /** ICD-10 suggestions: the SageMaker endpoint when configured (embedded model as fallback), else the embedded model. */
