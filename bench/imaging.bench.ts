@@ -19,7 +19,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { SOURCE_ROOT } from '../main/app/paths.js';
 import { AwsClientFactory } from '../main/aws/awsClientFactory.js';
 import { BinaryRoutes } from '../main/binary/binaryRoutes.js';
@@ -33,6 +32,7 @@ import type { ImageSeries } from '../main/imaging/seriesModel.js';
 import { createMemoryLogger } from '../main/log/logger.js';
 import { FileKeySealer } from '../main/security/secretSealer.js';
 import { HealthImagingStandIn } from '../test/standins/healthimaging/healthImagingStandIn.js';
+import { buildScriptPage } from '../test/support/scriptPage.js';
 import { benchLog, cachedFixture, printResult, round } from './harness.js';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 308);
@@ -268,18 +268,8 @@ async function main(): Promise<void> {
     };
 
     benchLog('building the bench page with Vite');
-    const pageDir = join(scratch, 'page');
-    mkdirSync(pageDir);
-    writeFileSync(join(pageDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>imaging bench</title><script type="module" src="./main.js"></script>');
-    writeFileSync(join(pageDir, 'main.js'), PAGE_SCRIPT(join(SOURCE_ROOT, 'renderer/features/imaging/decode/decodePool.ts')));
     const outDir = join(scratch, 'dist');
-    await build({
-      root: pageDir,
-      configFile: false,
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true, target: 'es2022', assetsInlineLimit: 0, minify: false },
-      worker: { format: 'es' },
-    });
+    await buildScriptPage(PAGE_SCRIPT(join(SOURCE_ROOT, 'renderer/features/imaging/decode/decodePool.ts')), outDir);
 
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       void (async () => {

@@ -48,6 +48,8 @@ interface Slot {
 export interface WorkerStartup {
   readonly startedAt: number;
   readonly readyAt: number;
+  /** Whether the worker instantiated the module the pool compiled, rather than compiling its own. */
+  readonly sharedModule: boolean;
 }
 
 export type WorkerFactory = () => Worker;
@@ -161,7 +163,7 @@ export class DecodePool {
   private finish(slot: Slot, response: DecodeResponse): void {
     if (response.warm) {
       slot.starting = false;
-      if (response.ok) this.startups.push({ startedAt: response.startedAt, readyAt: response.readyAt });
+      if (response.ok) this.startups.push({ startedAt: response.startedAt, readyAt: response.readyAt, sharedModule: response.sharedModule });
       if (this.warming) this.startNextWorker();
       this.pump();
       return;

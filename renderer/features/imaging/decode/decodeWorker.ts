@@ -60,7 +60,7 @@ scope.onmessage = (event: MessageEvent<DecodeRequest | WarmRequest>) => {
     const { id, module } = event.data;
     receiveModule(module);
     loadCodec().then(
-      () => scope.postMessage({ id, ok: true, warm: true, startedAt, readyAt: performance.timeOrigin + performance.now() } satisfies DecodeResponse),
+      () => scope.postMessage({ id, ok: true, warm: true, startedAt, readyAt: performance.timeOrigin + performance.now(), sharedModule: module !== undefined } satisfies DecodeResponse),
       (error: unknown) => scope.postMessage({ id, ok: false, warm: true, error: String(error) } satisfies DecodeResponse),
     );
     return;

@@ -29,6 +29,8 @@ export interface WarmResponse {
   readonly warm: true;
   readonly startedAt: number;
   readonly readyAt: number;
+  /** Whether it instantiated the pool's compiled module (rather than compiling the codec itself). */
+  readonly sharedModule: boolean;
 }
 
 export type DecodeResponse =
