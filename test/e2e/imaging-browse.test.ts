@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SOURCE_ROOT } from '../../main/app/paths.js';
 import { demoCtFolder, ensureDemoImaging } from '../../main/demo/demoImaging.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestHost, type HostFixture } from '../support/runningHost.js';
@@ -10,7 +8,6 @@ import { HealthImagingStandIn } from '../standins/healthimaging/healthImagingSta
 import { tempDir } from '../support/tempDir.js';
 
 const DEMO_STUDY = '1.3.46.670589.33.1.27492712521914879309.27169771283235650014';
-const VIEWER_BUILT = existsSync(join(SOURCE_ROOT, 'renderer/features/imaging/viewer/CtViewer.tsx'));
 
 describe('the study browser in a browser, against the HealthImaging stand-in', () => {
   let browser: Browser;
@@ -122,11 +119,7 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
     const host = page.locator('[data-testid="viewer-host"]');
     await host.waitFor();
     const first = await host.getAttribute('data-series-id');
-    if (VIEWER_BUILT) {
-      await page.waitForSelector('[data-testid="viewer-host"] canvas', { timeout: 30_000 });
-    } else {
-      await page.waitForSelector('[data-testid="viewer-placeholder"]');
-    }
+    await page.waitForSelector('[data-testid="viewer-host"] canvas');
     const frameStatus = (seriesId: string | null) => page.evaluate(async (id) => (await fetch(`/binary/frames/${id}/0`)).status, seriesId);
     expect(await frameStatus(first)).toBe(200);
 

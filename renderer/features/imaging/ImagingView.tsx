@@ -1,17 +1,14 @@
-import { lazy, Suspense, useEffect, useRef, useState, type ComponentType } from 'react';
-import type { OpenedSeries, SeriesSummary, StudyRef } from '../../../preload/contract';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import type { SeriesSummary, StudyRef } from '../../../preload/contract';
 import { api } from '../../api';
 import { StudyBrowser } from './browser/StudyBrowser';
 import { useImagingWorkspace } from './browser/workspaceStore';
 import { probeCodec, type CodecProbeResult } from './codecProbe';
 import './ImagingView.css';
 
-type ViewerModule = { CtViewer: ComponentType<{ series: OpenedSeries; onError?: (problem: unknown) => void }> };
-
-// The viewer and the verify panel load as their own chunks, after the browser is on screen. The viewer
-// is found by glob until its file lands, so the shell builds (with a placeholder) before it does.
-const viewerLoader = import.meta.glob<ViewerModule>('./viewer/CtViewer.tsx')['./viewer/CtViewer.tsx'];
-const CtViewer = viewerLoader ? lazy(() => viewerLoader().then((m) => ({ default: m.CtViewer }))) : null;
+// The viewer (cornerstone3D, large) and the verify panel load as their own chunks, after the browser
+// is on screen.
+const CtViewer = lazy(() => import('./viewer/CtViewer').then((m) => ({ default: m.CtViewer })));
 const VerifyPanel = lazy(() => import('./verify/VerifyPanel').then((m) => ({ default: m.VerifyPanel })));
 
 function closeSeries(seriesId: string): void {
@@ -95,15 +92,9 @@ export default function ImagingView() {
         {opening && <p className="muted">Opening {opening}…</p>}
         {opened ? (
           <div className="viewer-host" data-testid="viewer-host" data-series-id={opened.seriesId}>
-            {CtViewer ? (
-              <Suspense fallback={<p className="muted">Loading the viewer…</p>}>
-                <CtViewer key={opened.seriesId} series={opened} onError={(problem) => setViewerProblem(problemText(problem))} />
-              </Suspense>
-            ) : (
-              <p className="muted" data-testid="viewer-placeholder">
-                {opened.modality} series {opened.series.description} ({opened.frameCount} slices) is open; the viewer is not part of this build yet.
-              </p>
-            )}
+            <Suspense fallback={<p className="muted">Loading the viewer…</p>}>
+              <CtViewer key={opened.seriesId} series={opened} onError={(problem) => setViewerProblem(problemText(problem))} />
+            </Suspense>
           </div>
         ) : (
           !opening && <p className="muted viewer-empty">Choose a study, then a series (arrows and Enter work in every list).</p>
