@@ -117,14 +117,37 @@ interface RawWord {
   readonly sentence: number;
 }
 
+/** The characters JavaScript's `\s` matches. */
+function isSpace(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/**
+ * Whether the gap text[from, to) between two words ends a sentence: a line break, `.!?;:` before a
+ * space, or `.!?;` closing the gap. Scanned in place: this runs for every word of every note.
+ */
+function endsSentence(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    // . ! ? ; :
+    if (c === 46 || c === 33 || c === 63 || c === 59 || c === 58) {
+      if (i + 1 < to && isSpace(text.charCodeAt(i + 1))) return true;
+      if (i === to - 1 && c !== 58) return true;
+    }
+  }
+  return false;
+}
+
 function splitWords(text: string): RawWord[] {
   const words: RawWord[] = [];
   let sentence = 0;
   let last = 0;
   for (const m of text.matchAll(WORD)) {
     const start = m.index ?? 0;
-    const gap = text.slice(last, start);
-    if (words.length > 0 && (/[.!?;:]\s/.test(gap) || /[.!?;]$/.test(gap) || gap.includes('\n'))) sentence++;
+    if (words.length > 0 && endsSentence(text, last, start)) sentence++;
     words.push({ lower: m[0].toLowerCase(), start, end: start + m[0].length, sentence });
     last = start + m[0].length;
   }
