@@ -106,6 +106,7 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
     await page.close();
   });
 
+  // The viewer renders with software WebGL: slow on a busy 2-core machine, hence the longer limit.
   it('opens a series in the viewer, and closes it in main when another series replaces it', async () => {
     useStandIn(standIn.endpoint);
     const page = await openImaging();
@@ -142,7 +143,7 @@ describe('the study browser in a browser, against the HealthImaging stand-in', (
     await expect.poll(() => page.locator('[data-testid="viewer-host"]').getAttribute('data-series-id')).toBe(second);
     expect(await frameStatus(second)).toBe(200);
     await page.close();
-  });
+  }, 120_000);
 
   it('shows a clear error when HealthImaging denies access (403)', async () => {
     const denying = await HealthImagingStandIn.start({ dicomDirs: [demoCtFolder(fixture.services.env.resourcesDir)], datastoreId: standIn.datastoreId, deniedAccessKeys: ['AKIDSTANDIN'] });
