@@ -149,7 +149,16 @@ export class DescriptionMatcher {
         const id = state.terms[k]!;
         if (rank.stamp[id] === call) found.push(id);
       }
-      found.sort((x, y) => rank.at[x]! - rank.at[y]!);
+      // Insertion sort by rank: a handful of stems, and Array#sort would allocate for each of thousands of codes.
+      for (let i = 1; i < found.length; i++) {
+        const id = found[i]!;
+        let j = i - 1;
+        while (j >= 0 && rank.at[found[j]!]! > rank.at[id]!) {
+          found[j + 1] = found[j]!;
+          j--;
+        }
+        found[j + 1] = id;
+      }
       let w = 0;
       let p = 0;
       for (const id of found) {
