@@ -13,7 +13,7 @@
  *   memory, warmed workers.
  */
 import { MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,8 +22,6 @@ import { chromium } from 'playwright-core';
 import { SOURCE_ROOT } from '../main/app/paths.js';
 import { AwsClientFactory } from '../main/aws/awsClientFactory.js';
 import { BinaryRoutes } from '../main/binary/binaryRoutes.js';
-import { readDicomInstance, readFrameBytes } from '../main/imaging/dicomFile.js';
-import { ctSliceElements, writeDicom } from '../main/imaging/dicomWriter.js';
 import { FrameCache } from '../main/imaging/frameCache.js';
 import { FramePipeline } from '../main/imaging/framePipeline.js';
 import { HealthImagingSource } from '../main/imaging/healthImagingSource.js';
@@ -33,45 +31,11 @@ import { createMemoryLogger } from '../main/log/logger.js';
 import { FileKeySealer } from '../main/security/secretSealer.js';
 import { HealthImagingStandIn } from '../test/standins/healthimaging/healthImagingStandIn.js';
 import { buildScriptPage } from '../test/support/scriptPage.js';
+import { buildBenchCtSeries } from './ctSeries.js';
 import { benchLog, cachedFixture, printResult, round } from './harness.js';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 308);
 const MBIT = 100;
-
-async function buildSeries(dir: string): Promise<void> {
-  const ctDir = join(SOURCE_ROOT, 'resources', 'demo-ct');
-  const sources: Uint8Array[] = [];
-  for (let i = 10; i <= 280; i += 10) {
-    const file = join(ctDir, `I${i}.dcm`);
-    const instance = await readDicomInstance(file);
-    sources.push(await readFrameBytes(file, instance.frames[0]!));
-  }
-  for (let i = 0; i < SLICES; i++) {
-    const sop = `2.25.4242.${i + 1}`;
-    // Walk up and down the phantom so neighbouring slices stay similar, as in a real series.
-    const cycle = Math.floor(i / sources.length);
-    const k = i % sources.length;
-    const pixels = sources[cycle % 2 ? sources.length - 1 - k : k]!;
-    const bytes = writeDicom({
-      transferSyntaxUid: '1.2.840.10008.1.2.1',
-      sopInstanceUid: sop,
-      elements: ctSliceElements({
-        studyUid: '2.25.4242',
-        seriesUid: '2.25.4242.1',
-        sopUid: sop,
-        instanceNumber: i + 1,
-        position: [-115.5, -1.85, 600 + i * 1.25],
-        rows: 512,
-        columns: 512,
-        pixelSpacing: [0.451171875, 0.451171875],
-        pixelRepresentation: 0,
-        bitsStored: 12,
-        pixelData: pixels,
-      }),
-    });
-    writeFileSync(join(dir, `s${String(i).padStart(4, '0')}`), bytes);
-  }
-}
 
 const PAGE_SCRIPT = (poolPath: string) => `
 import { DecodePool } from ${JSON.stringify(poolPath)};
@@ -226,7 +190,7 @@ function phaseLine(page: PageMarks, main: Record<string, number>): string {
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
 async function main(): Promise<void> {
-  const fixture = await cachedFixture(`imaging-ct${SLICES}`, 1, buildSeries);
+  const fixture = await cachedFixture(`imaging-ct${SLICES}`, 1, (dir) => buildBenchCtSeries(dir, SLICES));
   const scratch = mkdtempSync(join(tmpdir(), 'atrium-bench-imaging-'));
   try {
     benchLog(`starting the HealthImaging stand-in (encoding ${SLICES} frames as lossless HTJ2K)`);

@@ -109,6 +109,7 @@ export function CtViewer({ series, onError }: CtViewerProps) {
       data-slice-index={index}
       data-shown-index={state?.shown ?? ''}
       data-loaded={state?.loaded ?? 0}
+      data-failed={state?.failed.size ?? 0}
       data-window-center={state?.voi ? state.voi.center : ''}
       data-window-width={state?.voi ? state.voi.width : ''}
       data-renderer={renderer}

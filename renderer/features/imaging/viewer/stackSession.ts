@@ -109,6 +109,8 @@ export class StackSession {
 
   /** Shows the middle slice as soon as it decodes, then loads its neighbours nearest first. */
   async start(): Promise<void> {
+    // User Timing marks: the phases of opening a series, for DevTools and the viewer bench.
+    performance.mark('ct-viewer:start');
     setUpCornerstone();
     registerSeries(this.series);
     const onLoadError = (event: Event) => {
@@ -128,6 +130,7 @@ export class StackSession {
     );
     this.listenToElement();
     await this.mount(this.current.index);
+    performance.mark('ct-viewer:first-loaded');
     if (!this.disposed) this.prefetcher.start();
   }
 
@@ -224,8 +227,9 @@ export class StackSession {
   }
 
   private syncView(): void {
-    if (!this.engine || this.disposed) return;
-    const viewport = this.viewport();
+    // Cameras change while the viewport is still being enabled, before the engine lists it.
+    const viewport = this.disposed ? undefined : (this.engine?.getViewport(this.viewportId) as StackViewport | undefined);
+    if (!viewport) return;
     const { voiRange, invert } = viewport.getProperties();
     const voi = voiRange ? utilities.windowLevel.toWindowLevel(voiRange.lower, voiRange.upper) : null;
     const zoom = viewport.getZoom();
