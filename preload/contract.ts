@@ -294,6 +294,8 @@ export const CodeDecisionSchema = z
     /** The principal diagnosis; exactly one per submit. */
     principal: z.boolean().optional(),
     poa: z.enum(['Y', 'N', 'U', 'W', '1']).nullable().optional(),
+    /** The admitting diagnosis (at most one per draft). */
+    admitting: z.boolean().optional(),
     reason: z.string().max(500).nullable().optional(),
   })
   .strict();

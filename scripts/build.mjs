@@ -31,7 +31,7 @@ export async function buildElectron() {
   // Worker threads (the embedded model's, the store's reader): each bootstrap beside the main bundle
   // (where `new URL('./<name>.mjs', import.meta.url)` points), and its implementation compiled, so the
   // app never needs tsx.
-  for (const [dir, name] of [['cloud/serve', 'scoringWorker'], ['main/store', 'storeReadWorker']]) {
+  for (const [dir, name] of [['cloud/serve', 'scoringWorker'], ['main/store', 'storeReadWorker'], ['main/coding', 'codingWorker']]) {
     await esbuild({
       entryPoints: [join(root, `${dir}/${name}Impl.ts`)],
       outfile: join(root, `out/main/electron/${name}Impl.js`),

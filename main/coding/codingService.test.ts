@@ -19,12 +19,11 @@ afterAll(async () => {
 });
 
 describe('coding through the contract', () => {
-  it('codes.warm schedules the loading once and returns at once; everything is loaded afterwards', async () => {
-    expect(env.services.coding.isWarm).toBe(false);
+  it('codes.warm schedules the loading in the coding worker once; everything is loaded afterwards', async () => {
+    expect(await env.services.coding.isWarm()).toBe(false);
     expect(await call('codes.warm')).toEqual({ ok: true, result: { scheduled: true } });
-    expect(env.services.coding.isWarm).toBe(false);
     expect(await call('codes.warm')).toEqual({ ok: true, result: { scheduled: false } });
-    await vi.waitFor(() => expect(env.services.coding.isWarm).toBe(true), { timeout: 60_000, interval: 50 });
+    await vi.waitFor(async () => expect(await env.services.coding.isWarm()).toBe(true), { timeout: 60_000, interval: 100 });
   }, 90_000);
 
   it('codes.search returns ranked, flagged results for both systems', async () => {

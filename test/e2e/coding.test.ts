@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoPack } from '../../main/demo/demoPack.js';
 import { buildDemoEncounters } from '../../main/demo/demoSeed.js';
+import { artifactDir } from '../support/artifacts.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestHost, type HostFixture } from '../support/runningHost.js';
 import { tempDir } from '../support/tempDir.js';
@@ -11,7 +12,7 @@ const ENCOUNTERS = 400;
 describe('the coder workflow in a browser, on demo data', () => {
   let browser: Browser;
   let fixture: HostFixture;
-  const artifacts = tempDir('atrium-e2e-shots-');
+  const artifacts = artifactDir('coding');
 
   beforeAll(async () => {
     fixture = await startTestHost();
@@ -77,10 +78,9 @@ describe('the coder workflow in a browser, on demo data', () => {
     await page.focus('[role="grid"]');
     await page.keyboard.press('n');
     await page.waitForSelector('#encounter-title');
-    // Tab to the encoder, type, Enter adds the first hit; Ctrl+Enter submits from anywhere in the workspace.
-    for (let i = 0; i < 40 && !(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Search codes')); i++) {
-      await page.keyboard.press('Tab');
-    }
+    // `e` goes to the encoder; type, Enter adds the first hit; Ctrl+Enter submits from anywhere in the workspace.
+    await page.keyboard.press('e');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search codes');
     await page.keyboard.type('I10');
     await page.waitForSelector('#code-search-results [role="option"]:has-text("I10")');
     await page.keyboard.press('Enter');

@@ -2,18 +2,23 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CodingDraft, EncounterDetail } from '../../../preload/contract';
 import { api, ApiError } from '../../api';
 import { useAppStore } from '../../app/store';
+import { CodedList } from './CodedList';
 import { CodeSearch } from './CodeSearch';
 import { DrgPanel } from './DrgPanel';
-import { coded, decide, decisionFor, move, remove, segments, setPoa, setPrincipal, submitBlocker, type Suggestion } from './draftModel';
+import { coded, decide, decisionFor, setPrincipal, submitBlocker, type Suggestion } from './draftModel';
+import { NoteViewer } from './NoteViewer';
+import { QueryComposer } from './QueryComposer';
+import './coding.css';
 
 const REJECT_REASONS = ['Not documented', 'Ruled out', 'History only', 'Not clinically significant'];
 
 type SaveState = { kind: 'idle' | 'saving' | 'saved' | 'error'; text: string };
 
 /**
- * The coding workspace for one encounter: notes with the evidence for each suggestion, decisions on
- * suggestions, the coded list with principal and POA, and submit / hold / query / release. Every edit
- * is saved as a draft at once; nothing waits for a save button.
+ * The coding workspace for one encounter: documents and notes with the evidence for each suggestion and
+ * find across notes, decisions on suggestions, the coded list with principal, admitting diagnosis, POA
+ * and sequencing, a comment, and submit / hold / query (from templates) / release. Every edit is saved
+ * as a draft at once; nothing waits for a save button.
  */
 export function EncounterView({ encounterId }: { encounterId: string }) {
   const { closeEncounter, patch, session } = useAppStore();
@@ -24,6 +29,9 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
   const [active, setActive] = useState(0);
   const [noteId, setNoteId] = useState<string | null>(null);
   const [reason, setReason] = useState('');
+  const [comment, setComment] = useState('');
+  const [querying, setQuerying] = useState(false);
+  const [focusFind, setFocusFind] = useState(0);
   const root = useRef<HTMLElement>(null);
 
   const load = useCallback(async () => {
@@ -31,6 +39,7 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
       const d = await api.call('encounter.get', { encounterId });
       setDetail(d);
       setDraft(d.draft?.draft ?? { codes: [] });
+      setComment(d.draft?.draft.comment ?? '');
       setNoteId((n) => n ?? d.notes[0]?.id ?? null);
       setError(null);
     } catch (e) {
@@ -70,15 +79,13 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
     [detail],
   );
   const current: Suggestion | undefined = suggestions[active];
-  const note = detail?.notes.find((n) => n.id === noteId) ?? detail?.notes[0];
-  const spans = current ? current.evidence.filter((e) => e.noteId === note?.id) : [];
+  const evidence = useMemo(() => suggestions.flatMap((s) => s.evidence.map((e) => ({ ...e, code: s.code }))), [suggestions]);
 
-  // Selecting a suggestion shows the note holding its evidence and scrolls to the first span.
+  // Selecting a suggestion shows the note holding its evidence (the viewer scrolls to its span).
   useEffect(() => {
     const first = current?.evidence[0];
-    if (first && first.noteId !== noteId) setNoteId(first.noteId);
-    requestAnimationFrame(() => root.current?.querySelector('mark')?.scrollIntoView({ block: 'center' }));
-  }, [current, noteId]);
+    if (first) setNoteId(first.noteId);
+  }, [current]);
 
   const act = async (run: () => Promise<unknown>, done: string) => {
     try {
@@ -92,9 +99,12 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
   };
   const blocker = submitBlocker(draft);
   const submit = () => !blocker && mine && act(() => api.call('coding.submit', { encounterId }), `${encounterId} submitted; it syncs when the warehouse is reachable.`);
-  const hold = (kind: 'hold' | 'query') => {
-    if (!mine || !reason.trim()) return setError(`Give a reason to ${kind === 'hold' ? 'hold the encounter' : 'query the physician'}`);
-    void act(() => api.call('worklist.hold', { encounterId, kind, reason: reason.trim() }), `${encounterId} ${kind === 'hold' ? 'on hold' : 'waiting for the physician'}.`);
+  const hold = (kind: 'hold' | 'query', text: string) => {
+    if (!mine || !text.trim()) return setError(`Give a reason to ${kind === 'hold' ? 'hold the encounter' : 'query the physician'}`);
+    void act(() => api.call('worklist.hold', { encounterId, kind, reason: text.trim() }), `${encounterId} ${kind === 'hold' ? 'on hold' : 'waiting for the physician'}.`);
+  };
+  const saveComment = () => {
+    if ((draft.comment ?? '') !== comment) edit({ ...draft, comment });
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -109,8 +119,9 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
       return;
     }
     if (e.key === 'Escape') return closeEncounter();
-    if (e.ctrlKey || e.metaKey || e.altKey || !current) return;
-    const decision = (d: 'accepted' | 'rejected', why?: string) => edit(decide(draft, { code: current.code, system: current.system, decision: d, reason: why ?? null }));
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!current && e.key !== 'f' && e.key !== 'e') return;
+    const decision = (d: 'accepted' | 'rejected', why?: string) => current && edit(decide(draft, { code: current.code, system: current.system, decision: d, reason: why ?? null }));
     switch (e.key) {
       case 'j':
       case 'ArrowDown':
@@ -127,7 +138,13 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
         decision('rejected', REJECT_REASONS[0]);
         break;
       case 'p':
-        if (decisionFor(draft, current.code)?.decision === 'accepted') edit(setPrincipal(draft, current.code));
+        if (current && decisionFor(draft, current.code)?.decision === 'accepted') edit(setPrincipal(draft, current.code));
+        break;
+      case 'f':
+        setFocusFind((n) => n + 1);
+        break;
+      case 'e':
+        root.current?.querySelector<HTMLElement>('[aria-label="Search codes"]')?.focus();
         break;
       default:
         return;
@@ -156,18 +173,7 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
       </header>
       {error && <div className="notice" role="alert">{error}</div>}
       <div className="encounter-body">
-        <div className="notes">
-          <div role="tablist" aria-label="Documents" className="note-tabs">
-            {detail.notes.map((n) => (
-              <button key={n.id} role="tab" aria-selected={n.id === note?.id} onClick={() => setNoteId(n.id)}>
-                {n.kind}
-              </button>
-            ))}
-          </div>
-          <article className="note-text" aria-label="Note">
-            {note ? segments(note.text, spans).map((s) => (s.marked ? <mark key={s.start}>{s.text}</mark> : <span key={s.start}>{s.text}</span>)) : <p className="muted">No documents</p>}
-          </article>
-        </div>
+        <NoteViewer notes={detail.notes} noteId={noteId} onNote={setNoteId} evidence={evidence} currentCode={current?.code ?? null} focusFind={focusFind} />
         <aside className="codes">
           <h2>Suggested ({suggestions.length})</h2>
           {suggestions.length === 0 && <p className="muted">No suggestions for this encounter; add codes below.</p>}
@@ -201,38 +207,35 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
             })}
           </ul>
           <h2>Coded</h2>
-          <ol className="coded" aria-label="Coded list">
-            {coded(draft).map((c) => (
-              <li key={c.code}>
-                <label>
-                  <input type="radio" name="principal" disabled={!mine || c.system !== 'ICD-10-CM'} checked={c.principal === true} onChange={() => edit(setPrincipal(draft, c.code))} />
-                  <span className="mono">{c.code}</span> {c.principal && <strong>principal</strong>}
-                </label>
-                {c.system === 'ICD-10-CM' && (
-                  <select aria-label={`POA for ${c.code}`} disabled={!mine} value={c.poa ?? ''} onChange={(e) => edit(setPoa(draft, c.code, (e.target.value || null) as typeof c.poa))}>
-                    <option value="">POA…</option>
-                    {['Y', 'N', 'U', 'W', '1'].map((p) => (
-                      <option key={p}>{p}</option>
-                    ))}
-                  </select>
-                )}
-                {mine && (
-                  <>
-                    <button aria-label={`Move ${c.code} up`} onClick={() => edit(move(draft, c.code, -1))}>↑</button>
-                    <button aria-label={`Move ${c.code} down`} onClick={() => edit(move(draft, c.code, 1))}>↓</button>
-                    <button aria-label={`Remove ${c.code}`} onClick={() => edit(remove(draft, c.code))}>×</button>
-                  </>
-                )}
-              </li>
-            ))}
-          </ol>
+          <CodedList draft={draft} editable={mine} onEdit={edit} />
           {mine && <CodeSearch onAdd={(code, system) => edit(decide(draft, { code, system, decision: 'added' }))} />}
           <DrgPanel codes={coded(draft)} age={detail.age} sex={detail.sex} />
+          <label className="comment">
+            Comment
+            <textarea aria-label="Comment on this encounter" rows={2} maxLength={4000} disabled={!mine} value={comment} onChange={(e) => setComment(e.target.value)} onBlur={saveComment} />
+          </label>
+          {mine && querying && (
+            <QueryComposer
+              context={{
+                encounterId,
+                age: detail.age,
+                sex: detail.sex,
+                admitDate: detail.item.admitDate,
+                dischargeDate: detail.item.dischargeDate,
+                code: current?.code ?? null,
+                excerpt: excerptOf(detail, current),
+              }}
+              onSend={(text) => hold('query', text)}
+              onCancel={() => setQuerying(false)}
+            />
+          )}
           {mine && (
             <div className="encounter-actions">
-              <input aria-label="Reason for hold or query" placeholder="Reason (for hold or query)" value={reason} onChange={(e) => setReason(e.target.value)} />
-              <button onClick={() => hold('hold')}>Hold</button>
-              <button onClick={() => hold('query')}>Query physician</button>
+              <input aria-label="Reason for hold" placeholder="Reason (for hold)" value={reason} onChange={(e) => setReason(e.target.value)} />
+              <button onClick={() => hold('hold', reason)}>Hold</button>
+              <button aria-expanded={querying} onClick={() => setQuerying((q) => !q)}>
+                Query physician…
+              </button>
               <button onClick={() => void act(() => api.call('worklist.release', { encounterId }), `${encounterId} released to the queue.`)}>Release</button>
               <button className="primary" disabled={blocker !== null} title={blocker ?? 'Submit (Ctrl+Enter)'} onClick={() => void submit()}>
                 Submit
@@ -240,9 +243,16 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
               {blocker && <span className="muted">{blocker}</span>}
             </div>
           )}
-          <p className="muted small">Keys: j/k move · a accept · r reject · p principal · Ctrl+Enter submit · Esc back</p>
+          <p className="muted small">Keys: j/k move · a accept · r reject · p principal · f find in notes · e encoder · Alt+↑/↓ sequence · Ctrl+Enter submit · Esc back</p>
         </aside>
       </div>
     </section>
   );
+}
+
+/** The text of a suggestion's first evidence span, for a query's quotation. */
+function excerptOf(detail: EncounterDetail, suggestion: Suggestion | undefined): string | null {
+  const span = suggestion?.evidence[0];
+  const note = span && detail.notes.find((n) => n.id === span.noteId);
+  return note && span ? note.text.slice(span.start, span.end) : null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coded, decide, move, segments, setPrincipal, submitBlocker } from './draftModel';
+import { coded, decide, move, moveTo, setAdmitting, setPrincipal, submitBlocker } from './draftModel';
 
 describe('coding draft model', () => {
   it('makes the first accepted diagnosis principal, and one principal only', () => {
@@ -27,16 +27,14 @@ describe('coding draft model', () => {
     expect(move(d, 'A', -1)).toBe(d);
   });
 
-  it('splits a note into marked spans, merging overlaps and clamping out-of-range offsets', () => {
-    const parts = segments('no fever; pneumonia confirmed', [
-      { start: 10, end: 19 },
-      { start: 15, end: 29 },
-      { start: 50, end: 60 },
-    ]);
-    expect(parts.map((p) => [p.text, p.marked])).toEqual([
-      ['no fever; ', false],
-      ['pneumonia', true],
-      [' confirmed', true],
-    ]);
+  it('drags one entry onto another, and marks one admitting diagnosis', () => {
+    const add = (code: string) => ({ code, system: 'ICD-10-CM' as const, decision: 'added' as const });
+    const d = { codes: [add('A'), add('B'), add('C')] };
+    expect(moveTo(d, 'C', 'A').codes.map((c) => c.code)).toEqual(['C', 'A', 'B']);
+    expect(moveTo(d, 'A', 'C').codes.map((c) => c.code)).toEqual(['B', 'C', 'A']);
+    expect(moveTo(d, 'A', 'missing')).toBe(d);
+    const admitted = setAdmitting(setAdmitting(d, 'A'), 'B');
+    expect(admitted.codes.filter((c) => c.admitting).map((c) => c.code)).toEqual(['B']);
+    expect(setAdmitting(admitted, 'B').codes.some((c) => c.admitting)).toBe(false);
   });
 });

@@ -41,6 +41,23 @@ export function move(draft: CodingDraft, code: string, by: -1 | 1): CodingDraft 
   return { ...draft, codes };
 }
 
+/** Moves a coded entry to where another one is (drag and drop in the coded list). */
+export function moveTo(draft: CodingDraft, code: string, target: string): CodingDraft {
+  const from = draft.codes.findIndex((c) => c.code === code);
+  const to = draft.codes.findIndex((c) => c.code === target);
+  if (from < 0 || to < 0 || from === to) return draft;
+  const codes = [...draft.codes];
+  const [moved] = codes.splice(from, 1);
+  codes.splice(to, 0, moved as CodeDecision);
+  return { ...draft, codes };
+}
+
+/** Marks the admitting diagnosis (at most one; the same code again clears it). */
+export function setAdmitting(draft: CodingDraft, code: string): CodingDraft {
+  const already = draft.codes.find((c) => c.code === code)?.admitting === true;
+  return { ...draft, codes: draft.codes.map((c) => ({ ...c, admitting: !already && c.code === code })) };
+}
+
 /** The codes that go on the claim, in order: accepted and added, principal first. */
 export function coded(draft: CodingDraft): CodeDecision[] {
   const kept = draft.codes.filter((c) => c.decision !== 'rejected');
@@ -53,23 +70,4 @@ export function submitBlocker(draft: CodingDraft): string | null {
   if (diagnoses.length === 0) return 'Code at least one diagnosis';
   if (diagnoses.filter((c) => c.principal).length !== 1) return 'Choose exactly one principal diagnosis';
   return null;
-}
-
-/** Splits a note into plain and highlighted segments for the given spans (merged, in order). */
-export function segments(text: string, spans: readonly { start: number; end: number }[]): { text: string; marked: boolean; start: number }[] {
-  const sorted = spans
-    .map((s) => ({ start: Math.max(0, Math.min(text.length, s.start)), end: Math.max(0, Math.min(text.length, s.end)) }))
-    .filter((s) => s.end > s.start)
-    .sort((a, b) => a.start - b.start);
-  const out: { text: string; marked: boolean; start: number }[] = [];
-  let at = 0;
-  for (const span of sorted) {
-    if (span.end <= at) continue;
-    const start = Math.max(span.start, at);
-    if (start > at) out.push({ text: text.slice(at, start), marked: false, start: at });
-    out.push({ text: text.slice(start, span.end), marked: true, start });
-    at = span.end;
-  }
-  if (at < text.length) out.push({ text: text.slice(at), marked: false, start: at });
-  return out;
 }
