@@ -117,26 +117,37 @@ describe('frame pipeline', () => {
     pipeline.dispose();
   });
 
-  it('streams a HealthImaging frame into the route response as it arrives; a transfer cut mid-frame is a clear error and is never cached', async () => {
+  /** A pipeline on the stand-in's series behind a frames route; `breakAfter` holds the next frame mid-way. */
+  async function remotePipeline(scope: string, prefetchConcurrency?: number) {
     const factory = new AwsClientFactory({ region: () => 'us-east-1', credentials: () => async () => ({ accessKeyId: 'AKIDX', secretAccessKey: 's' }) });
     const client = factory.create(MedicalImagingClient, { endpoint: standIn.endpoint, disableHostPrefix: true });
     const remote = new HealthImagingSource({ client, datastoreId: standIn.datastoreId, imageSetIds: [standIn.imageSets[0]!.imageSetId] });
     const remoteSeries = (await remote.studies()).studies[0]!.series[0]!;
-    const local = new DicomFolderSource(CT_DIR);
-    const localSeries = (await local.studies()).studies[0]!.series[0]!;
     const cache = new FrameCache({ dir: tempDir('atrium-fc-'), sealer: new FileKeySealer(tempDir('atrium-sealer-')), maxBytes: 64 * 1024 * 1024 });
-    const pipeline = new FramePipeline({ cache, log: createMemoryLogger() });
-    const id = pipeline.open(remote, remoteSeries, 'ahi:streaming');
+    const pipeline = new FramePipeline({ cache, log: createMemoryLogger(), ...(prefetchConcurrency ? { prefetchConcurrency } : {}) });
+    const id = pipeline.open(remote, remoteSeries, scope);
     const routes = new BinaryRoutes();
     routes.register('frames', (request) => pipeline.handle(request));
     const context = { origin: 'http://127.0.0.1', frameUrl: 'http://127.0.0.1/', principal };
-    const get = (index: number) => routes.handle(`/binary/frames/${id}/${index}`, new URLSearchParams(), context as never, new AbortController().signal);
-    const keyOf = (index: number) => `ahi:streaming\u0000${remoteSeries.frames[index]!.locator}`;
+    let settle: (what: 'go on' | 'cut') => void = () => undefined;
+    return {
+      cache,
+      pipeline,
+      id,
+      get: (index: number) => routes.handle(`/binary/frames/${id}/${index}`, new URLSearchParams(), context as never, new AbortController().signal),
+      keyOf: (index: number) => `${scope}\u0000${remoteSeries.frames[index]!.locator}`,
+      breakAfter: (afterBytes: number) => standIn.breakNextFrame({ afterBytes, then: new Promise((resolve) => (settle = resolve)) }),
+      settle: (what: 'go on' | 'cut') => settle(what),
+    };
+  }
+
+  it('streams a HealthImaging frame into the route response as it arrives; a transfer cut mid-frame is a clear error and is never cached', async () => {
+    const { cache, pipeline, id, get, keyOf, breakAfter, settle } = await remotePipeline('ahi:streaming');
+    const local = new DicomFolderSource(CT_DIR);
+    const localSeries = (await local.studies()).studies[0]!.series[0]!;
     const originalPixels = async (index: number) => Buffer.from((await local.readFrame(localSeries, localSeries.frames[index]!)).bytes);
 
     // The stand-in holds the frame after 1000 bytes: the response must already be flowing.
-    let settle: (what: 'go on' | 'cut') => void = () => undefined;
-    const breakAfter = (afterBytes: number) => standIn.breakNextFrame({ afterBytes, then: new Promise((resolve) => (settle = resolve)) });
     breakAfter(1000);
     const held = await get(3);
     expect(held.body).not.toBeInstanceOf(Uint8Array);
@@ -169,6 +180,24 @@ describe('frame pipeline', () => {
     // Asking again fetches it again, whole.
     const again = await pipeline.frame(id, 4);
     expect(Buffer.compare(Buffer.from((await decodeHtj2k(again.bytes)).pixels), await originalPixels(4))).toBe(0);
+    pipeline.dispose();
+  });
+
+  it('starts no new prefetch while the renderer waits for a frame from the source', async () => {
+    const { pipeline, id, get, breakAfter, settle } = await remotePipeline('ahi:priority', 3);
+    const frameCalls = () => standIn.calls.filter((c) => c.operation === 'GetImageFrame').length;
+    const start = frameCalls();
+    breakAfter(1000);
+    const shown = await get(20);
+    const prefetch = pipeline.focus(id, 5);
+    await pipeline.frame(id, 5);
+    // Give prefetch every chance to start more; it must not while slice 20 is still on its way.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(frameCalls() - start).toBe(2);
+    settle('go on');
+    for await (const chunk of shown.body as AsyncIterable<Uint8Array>) void chunk;
+    await prefetch;
+    expect(frameCalls() - start).toBe(28);
     pipeline.dispose();
   });
 

@@ -14,8 +14,9 @@ import type { ImageSeries } from './seriesModel.js';
  * from it with bounded concurrency; focusing another series cancels the previous prefetch.
  *
  * The first image is what the user waits for, so a frame fetched from the source streams straight
- * into the response as it arrives (the cache write follows once it is whole), and a prefetch fetches
- * the focused slice alone before the rest share the link.
+ * into the response as it arrives (the cache write follows once it is whole), a prefetch fetches the
+ * focused slice alone before the rest share the link, and prefetching starts nothing new while the
+ * renderer waits for a frame from the source.
  */
 export interface FramePipelineOptions {
   readonly cache: FrameCache;
@@ -47,6 +48,8 @@ export class FramePipeline {
   private readonly inFlight = new Map<string, Promise<FrameFetch>>();
   private prefetch: { seriesId: string; abort: AbortController; done: Promise<void> } | null = null;
   private readonly writes = new Set<Promise<void>>();
+  /** Source fetches the renderer is waiting on: prefetch starts nothing new until they are in. */
+  private readonly awaited = new Set<Promise<unknown>>();
   /** Counters for tests and the status view. */
   readonly stats = { sourceFetches: 0, cacheHits: 0, prefetched: 0, cancelled: 0 };
 
@@ -79,6 +82,8 @@ export class FramePipeline {
     let next = 1;
     const worker = async (): Promise<void> => {
       while (next < order.length && !abort.signal.aborted) {
+        while (this.awaited.size > 0) await Promise.allSettled([...this.awaited]);
+        if (abort.signal.aborted || next >= order.length) return;
         const i = order[next++] as number;
         try {
           await this.frame(seriesId, i, abort.signal);
@@ -123,6 +128,11 @@ export class FramePipeline {
     const index = Number(match[2]);
     const open = this.require(seriesId);
     const found = await untilAborted(this.lookup(seriesId, index), request.signal);
+    if (!('bytes' in found)) {
+      // Someone is looking at this frame: it gets the link before more prefetching does.
+      const arrived = found.whole.catch(() => undefined).finally(() => this.awaited.delete(arrived));
+      this.awaited.add(arrived);
+    }
     // A frame on its way from a streaming source goes into the response as it arrives; a frame that
     // is read whole (a file) is answered whole.
     const frame = 'bytes' in found || open.source.streamFrame ? found : await untilAborted(found.whole, request.signal);
