@@ -290,7 +290,8 @@ class Scorer {
         } else if (c > conf.second[code]!) conf.second[code] = c;
       }
     }
-    const assocRanked = confCodes.slice().sort((x, y) => conf.best[y]! - conf.best[x]! || x - y);
+    // The 60 strongest associations (of thousands): selected, not sorted in full.
+    const assocTop = topK(confCodes, 60, (x, y) => conf.best[y]! - conf.best[x]! || x - y);
     const catFreq = this.categoryFrequency(freq);
     const vote = new Map<string, { w: number; max: number; count: number }>();
     let total = 0;
@@ -313,7 +314,7 @@ class Scorer {
     const codes = new Set<string>([
       ...knnRanked.slice(0, 60).map(([c]) => c),
       ...matches.map((m) => m.code),
-      ...assocRanked.slice(0, 60).map((c) => this.state.dxCodes[c]!),
+      ...assocTop.map((c) => this.state.dxCodes[c]!),
     ]);
     const catVote = new Map<string, number>();
     for (const [c, e] of vote) catVote.set(c.slice(0, 3), (catVote.get(c.slice(0, 3)) ?? 0) + e.w);
@@ -362,6 +363,21 @@ class Scorer {
     for (const code of confCodes) conf.has[code] = 0;
     return out;
   }
+}
+
+/** The first `k` of `items` in `compare` order (a total order), sorted; one small array, no full sort. */
+function topK(items: readonly number[], k: number, compare: (a: number, b: number) => number): number[] {
+  const top: number[] = [];
+  for (const x of items) {
+    if (top.length === k && compare(x, top[k - 1]!) >= 0) continue;
+    let i = Math.min(top.length, k - 1);
+    while (i > 0 && compare(x, top[i - 1]!) < 0) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = x;
+  }
+  return top;
 }
 
 /** CSR inverted index of sparse vectors: for each term, the vectors holding it, in vector order. */
