@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { listenOnLoopback, type LoopbackServer } from '../loopbackServer.js';
+import { listenOnLoopback, readBody, type LoopbackServer } from '../loopbackServer.js';
 
 export interface RecordedEvent {
   readonly eventId: string;
@@ -96,9 +96,7 @@ export class EventBridgeStandIn {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readBody(req);
     const error = (status: number, type: string, message: string) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
       res.end(JSON.stringify({ __type: type, message }));

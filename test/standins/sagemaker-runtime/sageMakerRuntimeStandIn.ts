@@ -6,7 +6,7 @@
  * slow answers. Dev and test only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenOnLoopback, type LoopbackServer } from '../loopbackServer.js';
+import { listenOnLoopback, readBody, type LoopbackServer } from '../loopbackServer.js';
 
 export type Behaviour = 'ok' | 'model-error' | 'throttle' | 'unavailable' | 'garbage';
 
@@ -50,9 +50,7 @@ export class SageMakerRuntimeStandIn {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const body = (await readBody(req)).toString('utf8');
     const match = /^\/endpoints\/([^/]+)\/invocations$/.exec((req.url ?? '').split('?')[0] ?? '');
     const error = (status: number, type: string, message: string, extra: Record<string, unknown> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': `standin-${this.invocations.length}` });
