@@ -129,6 +129,9 @@ export class StackSession {
       () => eventTarget.removeEventListener(Enums.Events.WEBGL_CONTEXT_LOST, onContextLost),
     );
     this.listenToElement();
+    // The first slice's fetch and decode start now, alongside the engine's set-up; setStack then
+    // finds it in flight in the cache instead of asking again.
+    imageLoader.loadAndCacheImage(imageIdOf(this.series, this.current.index), { priority: -10, requestType: Enums.RequestType.Interaction }).catch(() => undefined);
     await this.mount(this.current.index);
     performance.mark('ct-viewer:first-loaded');
     if (!this.disposed) this.prefetcher.start();
