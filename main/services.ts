@@ -23,6 +23,7 @@ import type { VerificationEvents } from './imaging/verificationEvents.js';
 import type { VerificationService } from './imaging/verificationService.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
 import { Store } from './store/store.js';
+import { startStoreControl } from './store/storeControl.js';
 import { storeFile } from './store/storeLocation.js';
 import { formulaFromSettings } from './worklist/priority.js';
 import { Worklist } from './worklist/worklist.js';
@@ -203,6 +204,12 @@ export class Services {
         ...(this.env.sqliteNativeBinding ? { nativeBinding: this.env.sqliteNativeBinding } : {}),
       });
       this.onDispose(async () => (await opening.catch(() => null))?.close());
+      // `atrium store stats|backup|export` beside the running app go through it: it holds the key.
+      if (this.env.mode !== 'cli') {
+        opening
+          .then(async (store) => !store.status.readOnly && this.onDispose(await startStoreControl(store, this.env.userDataDir)))
+          .catch((error: unknown) => this.log.warn('store.control_failed', { error: error as Error }));
+      }
       opening.then(
         (store) => store.status.readOnlyReason && this.log.warn('store.read_only', { reason: store.status.readOnlyReason }),
         (error: unknown) => this.log.error('store.open_failed', { error: error as Error }),

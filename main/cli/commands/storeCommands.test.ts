@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/tempDir.js';
 import { FileKeySealer } from '../../security/secretSealer.js';
+import { sourceResourcesDir } from '../../app/paths.js';
+import { createMemoryLogger } from '../../log/logger.js';
+import { Services } from '../../services.js';
 import { Store } from '../../store/store.js';
+import { askRunningStore, CONTROL_FILE } from '../../store/storeControl.js';
+import { sampleEncounters } from '../../store/storeTestKit.js';
 import { storeFile } from '../../store/storeLocation.js';
 import { Worklist } from '../../worklist/worklist.js';
 import { runCli } from '../index.js';
@@ -68,5 +73,32 @@ describe('atrium store and demo commands', () => {
     expect(await atrium('store', 'verify-audit')).toMatchObject({ code: 1, out: expect.stringMatching(/TAMPERED[\s\S]*row 1: contents do not match/) });
     expect(await atrium('store', 'restore', backup)).toMatchObject({ code: 0, out: expect.stringMatching(/kept as/) });
     expect(JSON.parse((await atrium('store', 'stats', '--json')).out)).toMatchObject({ tables: { coding_results: 0, coding_drafts: 1 } });
+  });
+
+  it('stats, backup and export go through the running app when only it can unseal the store key', async () => {
+    const home = tempDir();
+    process.env.ATRIUM_HOME = home;
+    // The app's key is sealed by a sealer the CLI does not have (as Electron's safeStorage would).
+    const app = new Services({ mode: 'host', appVersion: '0.0.0-test', userDataDir: home, resourcesDir: sourceResourcesDir(), log: createMemoryLogger(), createSealer: () => new FileKeySealer(join(home, 'app-only')), policyFile: join(home, 'no-policy.json') });
+    try {
+      (await app.worklist).ingest({ encounters: sampleEncounters(7) }, { synthetic: true });
+      await expect.poll(() => existsSync(join(home, CONTROL_FILE))).toBe(true);
+      expect(statSync(join(home, CONTROL_FILE)).mode & 0o777).toBe(0o600);
+      const stats = await atrium('store', 'stats', '--json');
+      expect(stats.code).toBe(0);
+      expect(JSON.parse(stats.out)).toMatchObject({ encrypted: true, tables: { encounters: 7 } });
+      expect((await atrium('store', 'backup', join(home, 'copy.db'))).code).toBe(0);
+      expect(existsSync(join(home, 'copy.db'))).toBe(true);
+      expect(await atrium('store', 'export', join(home, 'rescue'))).toMatchObject({ code: 0, out: expect.stringMatching(/outbox: 0/) });
+      // Without the per-launch token the socket does nothing.
+      const control = JSON.parse(readFileSync(join(home, CONTROL_FILE), 'utf8')) as { socket: string };
+      writeFileSync(join(home, CONTROL_FILE), JSON.stringify({ ...control, token: 'x'.repeat(43), pid: 1 }));
+      expect(await askRunningStore(home, { op: 'stats' })).toEqual({ ok: false, message: 'not authorised' });
+    } finally {
+      await app.dispose();
+    }
+    // With the app gone, the CLI cannot unseal the key and says so.
+    expect(existsSync(join(home, CONTROL_FILE))).toBe(false);
+    expect(await atrium('store', 'stats', '--json')).toMatchObject({ code: 1, err: expect.stringMatching(/cannot be unsealed/) });
   });
 });

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { integrityProblems } from '../../store/store.js';
-import { storeStats } from '../../store/storeOps.js';
+import { storeStats, type StoreStats } from '../../store/storeOps.js';
 import { UsageError, type CliIO } from '../cliCommand.js';
 import { cliServices, openCliStore } from '../cliServices.js';
+import { runStoreOperation } from '../storeAccess.js';
 
 /** `atrium store stats [--json] [--check]`: sizes, row counts, schema, unsent work; `--check` reads every page. Read-only. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -17,8 +18,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const services = cliServices();
   try {
-    const store = await openCliStore(services, 'read');
-    const stats = { ...storeStats(store), ...(check ? { integrity: integrityProblems(store.db, 'quick') } : {}) };
+    // Reading every page (--check) takes seconds on a large store: never inside the running app.
+    const stats: StoreStats & { integrity?: string[] } = check
+      ? await (async () => {
+          const store = await openCliStore(services, 'read');
+          return { ...storeStats(store), integrity: integrityProblems(store.db, 'quick') };
+        })()
+      : (await runStoreOperation(services, { op: 'stats' }, storeStats)).result;
     if (json) io.stdout.write(`${JSON.stringify(stats)}\n`);
     else {
       io.stdout.write(`store       ${stats.file}\nschema      ${stats.schemaVersion} (this Atrium: ${stats.appSchemaVersion})\nsize        ${stats.fileBytes} bytes, encrypted; key ${stats.keyProtectedByOs ? 'held by the OS keyring' : 'in a key file (no OS keyring)'}\nunsent      ${stats.unsentMutations} mutations\n`);
