@@ -169,11 +169,12 @@ export class SyncEngine {
     this.debounce.unref?.();
   }
 
-  /** "Sync now": joins a sync already running, and runs once more after it if asked again meanwhile. */
+  /** "Sync now": while a sync runs, queues one more after it and resolves when that one is done. */
   syncNow(): Promise<SyncReport> {
     if (this.running) {
       this.again = true;
-      return this.running;
+      // The caller asked after the running sync read the outbox: answer with the run queued behind it.
+      return this.running.then((report) => this.running ?? report);
     }
     this.running = this.runOnce().finally(() => {
       this.running = undefined;
