@@ -734,7 +734,8 @@ export function readsPhi(method: MethodName): boolean {
   return 'phi' in spec && spec.phi === true;
 }
 /**
- * Methods that record a decision (accept/reject in a draft, submit, hold, query, release, undo, verify):
+ * Methods that record a decision (accept/reject in a draft, submit, hold, query, release, undo, verify,
+ * retry or discard refused work):
  * the handler registry audits each call with a hash of its content. Add every new decision method here
  * (main/ipc/callAudit.test.ts fails for a method named like one that is missing).
  */
@@ -745,6 +746,8 @@ export const DECISION_METHODS = [
   'worklist.release',
   'worklist.undo',
   'imaging.verification.save',
+  'sync.deadLetters.retry',
+  'sync.deadLetters.discard',
 ] as const satisfies readonly MethodName[];
 export function isDecision(method: MethodName): boolean {
   return (DECISION_METHODS as readonly MethodName[]).includes(method);

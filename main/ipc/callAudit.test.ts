@@ -31,11 +31,14 @@ const INPUTS = (encounterId: () => string): Record<string, () => unknown> => ({
   'worklist.renewLease': () => ({ encounterId: encounterId() }),
   'encounter.get': () => ({ encounterId: encounterId() }),
   'coding.group': () => ({ principal: 'A41.9', secondaries: [], procedures: [] }),
+  'coding.productivity': () => undefined,
   'coding.saveDraft': () => ({ encounterId: encounterId(), draft }),
   'coding.submit': () => ({ encounterId: encounterId() }),
   'worklist.undo': () => undefined,
   'worklist.hold': () => ({ encounterId: encounterId(), kind: 'query', reason: 'Which organism?' }),
   'worklist.release': () => ({ encounterId: encounterId() }),
+  'sync.deadLetters.retry': () => ({ clientMutationId: 'no-such-mutation' }),
+  'sync.deadLetters.discard': () => ({ clientMutationId: 'no-such-mutation' }),
   'imaging.library.list': () => undefined,
   'imaging.studies.search': () => ({ studyInstanceUid: UID }),
   'imaging.study.get': () => ({ study: { kind: 'local', studyInstanceUid: UID } }),
@@ -128,7 +131,7 @@ describe('registry-level audit of PHI reads and decisions', () => {
   });
 
   it('every method named like a decision is listed as one', () => {
-    const decisionLike = /submit|save|hold|query|accept|reject|release|undo|verify/i;
+    const decisionLike = /submit|save|hold|query|accept|reject|release|undo|verify|retry|discard|delete|purge/i;
     const notDecisions = new Set<MethodName>([]);
     for (const m of METHOD_NAMES) {
       if (notDecisions.has(m) || !decisionLike.test(m.split('.').slice(1).join('.'))) continue;
