@@ -1,4 +1,4 @@
-import { MedicalImagingClient, SearchImageSetsCommand, type SearchFilter } from '@aws-sdk/client-medical-imaging';
+import type { MedicalImagingClient, SearchFilter } from '@aws-sdk/client-medical-imaging';
 import type {
   ImagingLibrary,
   LibraryStudy,
@@ -16,7 +16,6 @@ import type { SettingsService } from '../config/settingsService.js';
 import { CallError } from '../ipc/callError.js';
 import { DicomFolderSource } from './dicomFolder.js';
 import type { FramePipeline } from './framePipeline.js';
-import { HealthImagingSource, studyFromMetadata } from './healthImagingSource.js';
 import type { ImageSource } from './imageSource.js';
 import { readStudyHeader, type StudyHeader } from './studyHeader.js';
 import type { LibraryFolder, LocalImageLibrary } from './localLibrary.js';
@@ -36,22 +35,26 @@ export interface ImagingCatalogDeps {
   readonly recent: RecentStudies;
   readonly pipeline: () => FramePipeline;
   /** Null when no datastore is configured. */
-  readonly healthImaging: () => HealthImagingConnection | null;
+  readonly healthImaging: () => Promise<HealthImagingConnection | null>;
 }
 
 /**
  * The configured datastore with a client for it, or null when none is configured. The client is made
- * again when the region, the endpoint or the sign-in configuration changes.
+ * again when the region, the endpoint or the sign-in configuration changes; the SDK loads with the
+ * first one, so the local library never waits for it.
  */
-export function healthImagingFromSettings(settings: SettingsService, aws: AwsClientFactory): () => HealthImagingConnection | null {
+export function healthImagingFromSettings(settings: SettingsService, aws: AwsClientFactory): () => Promise<HealthImagingConnection | null> {
   let current: { key: string; client: MedicalImagingClient } | null = null;
-  return () => {
+  return async () => {
     const datastoreId = settings.get('aws.healthImaging.datastoreId');
     if (!datastoreId) return null;
     const endpoint = settings.get('aws.healthImaging.endpoint');
     const key = [settings.get('aws.region'), endpoint, settings.get('aws.sso.startUrl')].join(' ');
     // A custom endpoint (VPC endpoint, stand-in) is the whole host: no `runtime-` prefix on it.
-    if (current?.key !== key) current = { key, client: aws.create(MedicalImagingClient, { endpoint, disableHostPrefix: endpoint !== null }) };
+    if (current?.key !== key) {
+      const { MedicalImagingClient } = await import('@aws-sdk/client-medical-imaging');
+      current = { key, client: aws.create(MedicalImagingClient, { endpoint, disableHostPrefix: endpoint !== null }) };
+    }
     return { client: current.client, datastoreId, id: key };
   };
 }
@@ -112,7 +115,8 @@ export class ImagingCatalog {
 
   /** One page of image sets matching the query. */
   async search(input: StudySearchInput, signal?: AbortSignal): Promise<StudySearchResult> {
-    const ahi = this.requireHealthImaging();
+    const ahi = await this.requireHealthImaging();
+    const { SearchImageSetsCommand } = await import('@aws-sdk/client-medical-imaging');
     const page = await callHealthImaging(() =>
       ahi.client.send(
         new SearchImageSetsCommand({
@@ -204,15 +208,18 @@ export class ImagingCatalog {
     this.deps.pipeline().close(seriesId);
   }
 
-  /**
-   * One load per study (per HealthImaging client, so a changed endpoint or sign-in is used at once); a
-   * failed load is forgotten so the next call tries again.
-   */
-  private load(ref: StudyRef): Promise<LoadedStudy> {
-    const key = ref.kind === 'local' ? studyKey(ref) : `${studyKey(ref)} via ${this.requireHealthImaging().id}`;
+  /** One load per study, and per HealthImaging client so a changed endpoint or sign-in is used at once. */
+  private async load(ref: StudyRef): Promise<LoadedStudy> {
+    if (ref.kind === 'local') return this.loadOnce(studyKey(ref), () => this.loadLocal(ref.studyInstanceUid));
+    const ahi = await this.requireHealthImaging();
+    return this.loadOnce(`${studyKey(ref)} via ${ahi.id}`, () => this.loadHealthImaging(ahi, ref.datastoreId, ref.imageSetId));
+  }
+
+  /** Concurrent loads of one key share one; a failed load is forgotten so the next call tries again. */
+  private loadOnce(key: string, make: () => Promise<LoadedStudy>): Promise<LoadedStudy> {
     let loading = this.loaded.get(key);
     if (!loading) {
-      loading = (ref.kind === 'local' ? this.loadLocal(ref.studyInstanceUid) : this.loadHealthImaging(ref.datastoreId, ref.imageSetId)).catch((error: unknown) => {
+      loading = make().catch((error: unknown) => {
         this.loaded.delete(key);
         throw error;
       });
@@ -238,9 +245,9 @@ export class ImagingCatalog {
     return { source, cacheScope: `local:${folder.root}`, study, header, errors: scanned.errors };
   }
 
-  private async loadHealthImaging(datastoreId: string, imageSetId: string): Promise<LoadedStudy> {
-    const ahi = this.requireHealthImaging();
+  private async loadHealthImaging(ahi: HealthImagingConnection, datastoreId: string, imageSetId: string): Promise<LoadedStudy> {
     if (ahi.datastoreId !== datastoreId) throw new CallError('not_found', 'That datastore is not the one configured on this station');
+    const { HealthImagingSource, studyFromMetadata } = await import('./healthImagingSource.js');
     const source = new HealthImagingSource({ client: ahi.client, datastoreId, imageSetIds: [imageSetId] });
     const metadata = await callHealthImaging(() => source.metadata(imageSetId));
     const patient = metadata.Patient?.DICOM ?? {};
@@ -257,8 +264,8 @@ export class ImagingCatalog {
     };
   }
 
-  private requireHealthImaging(): HealthImagingConnection {
-    const ahi = this.deps.healthImaging();
+  private async requireHealthImaging(): Promise<HealthImagingConnection> {
+    const ahi = await this.deps.healthImaging();
     if (!ahi) throw new CallError('unavailable', 'HealthImaging is not configured: set the HealthImaging datastore (aws.healthImaging.datastoreId) in Settings');
     return ahi;
   }
