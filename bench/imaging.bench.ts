@@ -103,6 +103,7 @@ window.runBench = async () => {
       if (index === center) firstFetchMs = performance.now() - started;
       decodes.push(pool.decode(job(info, frame, frame.bytes)).then((d) => {
         if (d.crcChecked) crcChecked++;
+        (marks.laterDecodeMs ??= []).push(Math.round(d.decodeMs));
         if (index === center) firstFrameMs = performance.now() - started;
       }));
     }
@@ -152,6 +153,7 @@ interface PageMarks {
   readonly decoded?: number;
   readonly decodeMs?: number;
   readonly bytes?: number;
+  readonly laterDecodeMs?: readonly number[];
   readonly worker?: { readonly startedAt: number; readonly readyAt: number };
 }
 
@@ -183,7 +185,7 @@ function phaseLine(page: PageMarks, main: Record<string, number>): string {
     at('worker script', page.worker?.startedAt),
     at('worker codec ready', page.worker?.readyAt),
     at('decoded', page.decoded),
-    `(decode itself ${round(page.decodeMs ?? NaN, 1)})`,
+    `(decode itself ${round(page.decodeMs ?? NaN, 1)}; the next decodes ${page.laterDecodeMs?.slice(0, 6).join(', ')})`,
   ].join(', ');
 }
 

@@ -5,6 +5,7 @@ import openjphFactory, { type OpenJphModule } from '@cornerstonejs/codec-openjph
 import wasmUrl from '@cornerstonejs/codec-openjph/wasm?url';
 import { crc32 } from './crc32.js';
 import type { DecodeRequest, DecodeResponse, WarmRequest } from './protocol.js';
+import { WARM_UP_CODESTREAM, WARM_UP_SIZE } from './warmUpCodestream.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const startedAt = performance.timeOrigin + performance.now();
@@ -32,13 +33,26 @@ function loadCodec(): Promise<OpenJphModule> {
   return codec;
 }
 
+/** The codec, with its decoding path compiled by one small decode (see WARM_UP_CODESTREAM). */
+function warmCodec(): Promise<OpenJphModule> {
+  return loadCodec().then((module) => {
+    const bytes = Uint8Array.from(atob(WARM_UP_CODESTREAM), (c) => c.charCodeAt(0));
+    decodeWith(module, { bytes: bytes.buffer, rows: WARM_UP_SIZE, columns: WARM_UP_SIZE, bitsAllocated: 16 });
+    return module;
+  });
+}
+
 async function decode(request: DecodeRequest): Promise<Uint8Array> {
   const expected = request.rows * request.columns * (request.bitsAllocated / 8);
   if (request.encoding === 'raw') {
     if (request.bytes.byteLength < expected) throw new Error(`Frame has ${request.bytes.byteLength} bytes, ${expected} expected`);
     return new Uint8Array(request.bytes, 0, expected);
   }
-  const module = await loadCodec();
+  return decodeWith(await loadCodec(), request);
+}
+
+function decodeWith(module: OpenJphModule, request: Pick<DecodeRequest, 'bytes' | 'rows' | 'columns' | 'bitsAllocated'>): Uint8Array {
+  const expected = request.rows * request.columns * (request.bitsAllocated / 8);
   const decoder = new module.HTJ2KDecoder();
   try {
     decoder.getEncodedBuffer(request.bytes.byteLength).set(new Uint8Array(request.bytes));
@@ -59,7 +73,7 @@ scope.onmessage = (event: MessageEvent<DecodeRequest | WarmRequest>) => {
   if ('warm' in event.data) {
     const { id, module } = event.data;
     receiveModule(module);
-    loadCodec().then(
+    warmCodec().then(
       () => scope.postMessage({ id, ok: true, warm: true, startedAt, readyAt: performance.timeOrigin + performance.now(), sharedModule: module !== undefined } satisfies DecodeResponse),
       (error: unknown) => scope.postMessage({ id, ok: false, warm: true, error: String(error) } satisfies DecodeResponse),
     );
