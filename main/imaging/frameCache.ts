@@ -41,16 +41,17 @@ export class FrameCache {
 
   async get(cacheKey: string): Promise<EncodedFrame | null> {
     const name = entryName(cacheKey);
-    const index = await this.loadIndex();
-    const entry = index.get(name);
-    if (!entry) return null;
     let sealed: Buffer;
     try {
       sealed = await readFile(join(this.options.dir, name));
     } catch {
-      this.forget(index, name);
+      // A miss needs neither the key nor the index: a cold cache does not hold up the first frame.
+      if (this.index) this.forget(await this.index, name);
       return null;
     }
+    const index = await this.loadIndex();
+    const entry = index.get(name);
+    if (!entry) return null;
     const plain = this.open(await this.loadKey(), name, sealed);
     if (!plain) {
       this.forget(index, name);
