@@ -46,7 +46,7 @@ export class FrameCache {
       sealed = await readFile(join(this.options.dir, name));
     } catch {
       // A miss needs neither the key nor the index: a cold cache does not hold up the first frame.
-      if (this.index) this.forget(await this.index, name);
+      void this.index?.then((index) => this.forget(index, name)).catch(() => undefined);
       return null;
     }
     const index = await this.loadIndex();
