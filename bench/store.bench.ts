@@ -9,7 +9,8 @@
  * - openMs: open with key unsealing, migrations check and the quick integrity check; fileBytes: db + WAL;
  * - mainLoopStallMs: the longest the main event loop went without a turn while 100 pages (and a count
  *   every 10 pages) were read through the store's read worker; `pageOnMainStallMs` is the same reads on
- *   the main thread's own connection, for comparison;
+ *   the main thread's own connection, for comparison; longReadMs/longReadStallMs/longReadOnMainStallMs:
+ *   the same for one long read (every encounter whose notes hold the commonest term);
  * - fsyncP50Us/fsyncP99Us: one fdatasync of a 4 KiB write in the scratch folder (what synchronous=FULL
  *   pays per commit on this disk); claimSubmitNoFsyncP50Us/P99Us: claim + submit with synchronous=OFF on
  *   the scratch copy, i.e. the engine's own cost without the disk flush (a diagnosis, not how the app runs).
@@ -173,10 +174,10 @@ try {
       }
     });
   await readsOffMain.countsOffMain();
-  const mainLoopStallMs = await stallOf(async (c) => (await readsOffMain.listOffMain({ filter, sort: 'priority', limit: 100, cursor: c })).nextCursor, () => readsOffMain.countsOffMain());
-  const pageOnMainStallMs = await stallOf(async (c) => worklist.list({ filter, sort: 'priority', limit: 100, cursor: c }).nextCursor, async () => worklist.counts());
+  const offMain = await stallOf(async (c) => (await readsOffMain.listOffMain({ filter, sort: 'priority', limit: 100, cursor: c })).nextCursor, () => readsOffMain.countsOffMain());
+  const onMain = await stallOf(async (c) => worklist.list({ filter, sort: 'priority', limit: 100, cursor: c }).nextCursor, async () => worklist.counts());
   let offset = 0;
-  const naiveStallMs = await stallOf(
+  const naiveLoop = await stallOf(
     async () => {
       naivePage(store, { facility: 'North', payers: ['Medicare', 'Commercial'] }, offset);
       offset += 100;
@@ -184,8 +185,7 @@ try {
     },
     async () => naiveCounts(store),
   );
-  await reader.close();
-  benchLog(`main loop: longest stall ${round(mainLoopStallMs)} ms through the worker, ${round(pageOnMainStallMs)} ms on main`);
+  benchLog(`main loop: longest stall ${round(offMain)} ms through the worker, ${round(onMain)} ms on main`);
 
   // ---- FTS: 10 terms from each document-frequency decile ----
   const vocab = ftsTermFrequencies(store);
@@ -206,6 +206,20 @@ try {
     naiveFtsMs.push(performance.now() - t);
   }
   benchLog(`fts: ${queries.length} queries over ${vocab.length} terms`);
+
+  // ---- a long read: every encounter whose notes hold the commonest term, through the worker and on main ----
+  const common = `"${vocab.at(-1)?.term ?? 'patient'}"`;
+  t = performance.now();
+  const longReadStallMs = await longestStallMs(async () => {
+    await readsOffMain.searchOffMain(common, ENCOUNTERS);
+  });
+  const longReadMs = performance.now() - t;
+  const longReadOnMainStallMs = await longestStallMs(async () => {
+    worklist.searchEncounters(common, ENCOUNTERS);
+    await nextTurn();
+  });
+  await reader.close();
+  benchLog(`long read (${common}, ${round(longReadMs)} ms): longest stall ${round(longReadStallMs)} ms through the worker, ${round(longReadOnMainStallMs)} ms on main`);
 
   // ---- claim + submit ----
   const ROUNDS = 300;
@@ -258,13 +272,16 @@ try {
     mainLoopStallMs: round(stall),
   });
   printResult({
-    ...figures(claimSubmitUs, pageMs, ftsMs, openMs, mainLoopStallMs),
-    pageOnMainStallMs: round(pageOnMainStallMs),
+    ...figures(claimSubmitUs, pageMs, ftsMs, openMs, offMain),
+    pageOnMainStallMs: round(onMain),
+    longReadMs: round(longReadMs),
+    longReadStallMs: round(longReadStallMs),
+    longReadOnMainStallMs: round(longReadOnMainStallMs),
     claimSubmitNoFsyncP50Us: round(percentile(noFsyncUs, 50), 0),
     claimSubmitNoFsyncP99Us: round(percentile(noFsyncUs, 99), 0),
     fsyncP50Us: round(percentile(fsyncUs, 50), 0),
     fsyncP99Us: round(percentile(fsyncUs, 99), 0),
-    naive: figures(naiveClaimSubmitUs, naivePageMs, naiveFtsMs, naiveOpenMs, naiveStallMs),
+    naive: figures(naiveClaimSubmitUs, naivePageMs, naiveFtsMs, naiveOpenMs, naiveLoop),
   });
 } finally {
   rmSync(work, { recursive: true, force: true });
