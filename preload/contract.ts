@@ -175,21 +175,6 @@ export const SyncStatusSchema = z.object({
 });
 export type SyncStatusInfo = z.infer<typeof SyncStatusSchema>;
 
-export const UpdateStatusSchema = z.object({
-  state: z.enum(['unsupported', 'disabled', 'idle', 'checking', 'up-to-date', 'available', 'downloading', 'ready', 'error']),
-  mode: z.enum(['off', 'manual', 'auto']),
-  channel: z.enum(['stable', 'beta']),
-  /** The newest version the feed offered, when known. */
-  version: z.string().nullable(),
-  percent: z.number().min(0).max(100).nullable(),
-  lastCheckedAt: z.iso.datetime().nullable(),
-  message: z.string().nullable(),
-});
-export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
-
-// ---- Worklist (main/worklist): encounters to code, claimed under a lease, drafts, submit, undo ----
-
-export const WorkStatusSchema = z.enum(['ready', 'in_progress', 'hold', 'query', 'submitted']);
 /** A mutation the warehouse refused (main/sync): it waits here for the coder, never blocking the queue. */
 export const DeadLetterSchema = z.object({
   clientMutationId: z.string(),
@@ -220,6 +205,21 @@ export type SyncRun = z.infer<typeof SyncRunSchema>;
 
 const DeadLetterRefSchema = z.object({ clientMutationId: z.string().min(1).max(64) }).strict();
 
+export const UpdateStatusSchema = z.object({
+  state: z.enum(['unsupported', 'disabled', 'idle', 'checking', 'up-to-date', 'available', 'downloading', 'ready', 'error']),
+  mode: z.enum(['off', 'manual', 'auto']),
+  channel: z.enum(['stable', 'beta']),
+  /** The newest version the feed offered, when known. */
+  version: z.string().nullable(),
+  percent: z.number().min(0).max(100).nullable(),
+  lastCheckedAt: z.iso.datetime().nullable(),
+  message: z.string().nullable(),
+});
+export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
+
+// ---- Worklist (main/worklist): encounters to code, claimed under a lease, drafts, submit, undo ----
+
+export const WorkStatusSchema = z.enum(['ready', 'in_progress', 'hold', 'query', 'submitted']);
 export type WorkStatus = z.infer<typeof WorkStatusSchema>;
 const EncounterIdSchema = z.string().min(1).max(64);
 const FilterValues = z.array(z.string().min(1).max(128)).max(50);
@@ -667,6 +667,11 @@ export const methods = {
   'status.summary': { input: z.void(), output: StatusSummarySchema },
   'sync.status': { input: z.void(), output: SyncStatusSchema },
   'sync.now': { input: z.void(), output: SyncStatusSchema },
+  'sync.deadLetters': { input: z.void(), output: z.object({ items: z.array(DeadLetterSchema) }) },
+  /** Sends the refused work again as a new mutation (the warehouse keeps its answer to the old one). */
+  'sync.deadLetters.retry': { input: DeadLetterRefSchema, output: SyncStatusSchema },
+  'sync.deadLetters.discard': { input: DeadLetterRefSchema, output: SyncStatusSchema },
+  'sync.history': { input: z.void(), output: z.object({ runs: z.array(SyncRunSchema) }) },
   'updates.status': { input: z.void(), output: UpdateStatusSchema },
   'updates.check': { input: z.void(), output: UpdateStatusSchema },
   'updates.download': { input: z.void(), output: UpdateStatusSchema },
@@ -684,11 +689,6 @@ export const methods = {
   'coding.group': { input: CodedEncounterSchema, output: CodingGroupResultSchema, phi: true },
   /** Loads code sets, search indexes and MS-DRG tables in the background (the worklist asks once it is interactive). */
   'codes.warm': { input: z.void(), output: z.object({ scheduled: z.boolean() }) },
-  'sync.deadLetters': { input: z.void(), output: z.object({ items: z.array(DeadLetterSchema) }) },
-  /** Sends the refused work again as a new mutation (the warehouse keeps its answer to the old one). */
-  'sync.deadLetters.retry': { input: DeadLetterRefSchema, output: SyncStatusSchema },
-  'sync.deadLetters.discard': { input: DeadLetterRefSchema, output: SyncStatusSchema },
-  'sync.history': { input: z.void(), output: z.object({ runs: z.array(SyncRunSchema) }) },
   /** The coder's session figures (charts, minutes per chart, suggestion acceptance) computed in main from the store. */
   'coding.productivity': { input: z.void(), output: ProductivitySchema, phi: true },
   'imaging.library.list': { input: z.void(), output: ImagingLibrarySchema, phi: true },
