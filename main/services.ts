@@ -69,6 +69,7 @@ const FRAME_CACHE_BYTES = 2 * 1024 * 1024 * 1024;
 export class Services {
   private readonly instances = new Map<string, unknown>();
   private readonly disposers: Disposer[] = [];
+  private disposed = false;
 
   constructor(readonly env: AppEnvironment) {}
 
@@ -383,10 +384,17 @@ export class Services {
 
   /** Registers cleanup (closing databases, stopping timers) run by `dispose()` in reverse order. */
   onDispose(disposer: Disposer): void {
-    this.disposers.push(disposer);
+    if (!this.disposed) {
+      this.disposers.push(disposer);
+      return;
+    }
+    // A service that finished starting after dispose() (its getter was awaiting) is stopped at once,
+    // or its timers would outlive the store they read.
+    void (async () => disposer())().catch((error: unknown) => this.log.warn('services.dispose_failed', { error: error as Error }));
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     for (const disposer of this.disposers.splice(0).reverse()) {
       try {
         await disposer();

@@ -164,7 +164,7 @@ export class SyncEngine {
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      void this.syncNow();
+      this.syncInBackground();
     }, this.o.debounceMs ?? 1500);
     this.debounce.unref?.();
   }
@@ -180,7 +180,7 @@ export class SyncEngine {
       this.running = undefined;
       if (this.again) {
         this.again = false;
-        void this.syncNow();
+        this.syncInBackground();
       }
     });
     return this.running;
@@ -238,13 +238,18 @@ export class SyncEngine {
     }
   }
 
+  /** A sync nobody awaits (timer, debounce, the run queued behind another): failures are logged, never unhandled. */
+  private syncInBackground(): void {
+    this.syncNow().catch((e: unknown) => this.o.log.warn('sync.background_failed', { error: e as Error }));
+  }
+
   private schedule(delayMs: number): void {
     if (!this.started || !this.online) return;
     clearTimeout(this.timer);
     this.nextAttemptAt = this.now() + delayMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.syncNow();
+      this.syncInBackground();
     }, delayMs);
     this.timer.unref?.();
   }

@@ -168,8 +168,14 @@ describe('the CT viewer in Chromium, against the HealthImaging stand-in', { time
     await page.mouse.move(from.x, from.y);
     await page.mouse.down();
     await page.mouse.move(to.x, to.y, { steps: 8 });
-    // Let the tool draw the last move before the button comes up (it handles moves once per frame).
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    // The tool handles drags once per frame and may drop the last move of a burst (the end point then
+    // lags a step behind): finish with two single moves a frame apart, the last one onto the target.
+    const nextFrames = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await nextFrames();
+    await page.mouse.move(to.x - 1, to.y);
+    await nextFrames();
+    await page.mouse.move(to.x, to.y);
+    await nextFrames();
     await page.mouse.up();
     const item = page.locator('[data-testid="measurements"] li[data-kind="length"]');
     await item.waitFor();
