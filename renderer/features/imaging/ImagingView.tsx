@@ -8,7 +8,8 @@ import './ImagingView.css';
 
 // The viewer (cornerstone3D, large) and the verify panel load as their own chunks, after the browser
 // is on screen.
-const CtViewer = lazy(() => import('./viewer/CtViewer').then((m) => ({ default: m.CtViewer })));
+const loadViewer = () => import('./viewer/CtViewer');
+const CtViewer = lazy(() => loadViewer().then((m) => ({ default: m.CtViewer })));
 const VerifyPanel = lazy(() => import('./verify/VerifyPanel').then((m) => ({ default: m.VerifyPanel })));
 
 function closeSeries(seriesId: string): void {
@@ -34,6 +35,12 @@ export default function ImagingView() {
   const [viewerProblem, setViewerProblem] = useState<string | null>(null);
   const [recentKey, setRecentKey] = useState(0);
   const ticket = useRef(0);
+
+  // The viewer's code downloads and compiles while the radiologist picks a study, so opening a series does
+  // not wait for it. Only code: no workers start and no frames are fetched until a series opens.
+  useEffect(() => {
+    void loadViewer().catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     let live = true;
