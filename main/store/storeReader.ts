@@ -22,6 +22,8 @@ export class StoreReader {
   private exited: Error | null = null;
   /** Resolves once the worker's connection is open and keyed; rejects with the store's own error. */
   readonly ready: Promise<void>;
+  /** True once `ready` has resolved. */
+  opened = false;
 
   private constructor(private readonly worker: Worker) {
     this.ready = new Promise((resolve, reject) => {
@@ -37,7 +39,10 @@ export class StoreReader {
     // Reads in flight (and the opening) keep the process alive; an idle reader does not. A failed
     // start reaches callers on their first read, never as an unhandled rejection.
     this.ready.then(
-      () => this.unrefWhenIdle(),
+      () => {
+        this.opened = true;
+        this.unrefWhenIdle();
+      },
       () => this.unrefWhenIdle(),
     );
     worker.on('message', (m: FromWorker) => {

@@ -184,9 +184,18 @@ export class Worklist {
     return listPage(this.prepare, input, this.store.now());
   }
 
+  /**
+   * The read worker once its connection is open. Until then (its thread and connection take hundreds of
+   * milliseconds at launch) reads run on main: a page takes milliseconds, and the first one should not
+   * wait for a thread to start.
+   */
+  private openedReader(): StoreReader | undefined {
+    return this.options.reader?.opened ? this.options.reader : undefined;
+  }
+
   /** list(), answered by the store's read worker when there is one, so the main event loop keeps running. */
   async listOffMain(input: WorklistListInput = {}): Promise<WorklistPage> {
-    const reader = this.options.reader;
+    const reader = this.openedReader();
     if (!reader) return this.list(input);
     this.returnExpiredLeases();
     return reader.read({ op: 'list', input, now: this.store.now() });
@@ -194,7 +203,7 @@ export class Worklist {
 
   /** counts(), answered by the store's read worker when there is one. */
   async countsOffMain(): Promise<WorklistCounts> {
-    const reader = this.options.reader;
+    const reader = this.openedReader();
     if (!reader) return this.counts();
     this.returnExpiredLeases();
     return { ...(await reader.read({ op: 'counts' })), readOnly: this.store.status.readOnly, readOnlyReason: this.store.status.readOnlyReason };
@@ -202,7 +211,8 @@ export class Worklist {
 
   /** searchEncounters(), answered by the store's read worker when there is one. */
   async searchOffMain(query: string, limit = 50): Promise<string[]> {
-    return this.options.reader ? this.options.reader.read({ op: 'search', query, limit }) : this.searchEncounters(query, limit);
+    const reader = this.openedReader();
+    return reader ? reader.read({ op: 'search', query, limit }) : this.searchEncounters(query, limit);
   }
 
   counts(): WorklistCounts {
