@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deleteView, readViews, saveView, type SavedView } from './savedViews';
+import { WorkStatusSchema } from '../../../preload/contract';
+import { deleteView, readViews, saveView, WORK_STATUSES, type SavedView } from './savedViews';
 
 function memory(initial: Record<string, string> = {}) {
   const data = new Map(Object.entries(initial));
@@ -21,5 +22,9 @@ describe('saved worklist views', () => {
     expect(readViews(memory({ 'atrium.worklist.views.v1': 'not json' }))).toEqual([]);
     expect(readViews(memory({ 'atrium.worklist.views.v1': JSON.stringify([view('ok'), { name: 'bad', sort: 'random' }]) })).map((v) => v.name)).toEqual(['ok']);
     expect(() => saveView(memory(), view('   '))).toThrow();
+  });
+
+  it('knows every work status of the contract', () => {
+    expect([...WORK_STATUSES].sort()).toEqual([...WorkStatusSchema.options].sort());
   });
 });

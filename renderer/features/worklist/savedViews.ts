@@ -1,16 +1,34 @@
-import { z } from 'zod';
-import { WorkStatusSchema } from '../../../preload/contract';
+import type { WorkStatus } from '../../../preload/contract';
+
+// Checked by hand rather than with zod: this module is in the first bundle, and zod plus the contract's
+// schemas would add a third to the JavaScript the worklist waits for.
+/** Every work status; a test keeps it equal to the contract's enum. */
+export const WORK_STATUSES: readonly WorkStatus[] = ['ready', 'in_progress', 'hold', 'query', 'submitted'];
 
 /** A named worklist view: filters, sort and visible columns, kept in this browser profile. */
-export const SavedViewSchema = z.object({
-  name: z.string().trim().min(1).max(60),
-  statuses: z.array(WorkStatusSchema).max(5),
-  sort: z.enum(['priority', 'age']),
-  text: z.string().max(200),
+export interface SavedView {
+  readonly name: string;
+  readonly statuses: WorkStatus[];
+  readonly sort: 'priority' | 'age';
+  readonly text: string;
   /** Ids of the columns shown, in order. */
-  columns: z.array(z.string().max(40)).max(40),
-});
-export type SavedView = z.infer<typeof SavedViewSchema>;
+  readonly columns: string[];
+}
+
+const isString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+
+/** The view with its name trimmed, or null when anything in it is out of shape or out of bounds. */
+function parseView(v: unknown): SavedView | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const { name, statuses, sort, text, columns } = v as Record<string, unknown>;
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (trimmed.length < 1 || trimmed.length > 60) return null;
+  if (!Array.isArray(statuses) || statuses.length > 5 || !statuses.every((s) => WORK_STATUSES.includes(s as WorkStatus))) return null;
+  if (sort !== 'priority' && sort !== 'age') return null;
+  if (!isString(text, 200)) return null;
+  if (!Array.isArray(columns) || columns.length > 40 || !columns.every((c) => isString(c, 40))) return null;
+  return { name: trimmed, statuses: statuses as WorkStatus[], sort, text, columns: columns as string[] };
+}
 
 const KEY = 'atrium.worklist.views.v1';
 
@@ -24,14 +42,20 @@ export function readViews(storage: Pick<Storage, 'getItem'>): SavedView[] {
   }
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((v) => {
-    const parsed = SavedViewSchema.safeParse(v);
-    return parsed.success ? [parsed.data] : [];
+    const parsed = parseView(v);
+    return parsed ? [parsed] : [];
   });
+}
+
+function checkedView(view: SavedView): SavedView {
+  const parsed = parseView(view);
+  if (!parsed) throw new Error('A saved view needs a name of 1 to 60 characters and known statuses, sort and columns.');
+  return parsed;
 }
 
 /** Saves (or replaces, by name ignoring case) a view; returns the new list. */
 export function saveView(storage: Pick<Storage, 'getItem' | 'setItem'>, view: SavedView): SavedView[] {
-  const next = [...readViews(storage).filter((v) => v.name.toLowerCase() !== view.name.toLowerCase()), SavedViewSchema.parse(view)];
+  const next = [...readViews(storage).filter((v) => v.name.toLowerCase() !== view.name.toLowerCase()), checkedView(view)];
   storage.setItem(KEY, JSON.stringify(next));
   return next;
 }
