@@ -432,6 +432,29 @@ export const CodingGroupResultSchema = z.object({
 });
 export type CodingGroupResult = z.infer<typeof CodingGroupResultSchema>;
 
+// ---- Server conflicts (main/sync): a server change that landed under a coder's draft ----
+
+/** One field (or note) where the coder's local copy and the server's new version differ. */
+export const ConflictDifferenceSchema = z.object({
+  field: z.string(),
+  label: z.string(),
+  mine: z.string().nullable(),
+  theirs: z.string().nullable(),
+});
+export const ServerConflictSchema = z.object({
+  encounterId: z.string(),
+  serverRevision: z.number().int(),
+  createdMs: z.number().int(),
+  /** False when the encounter was only claimed (in progress) with nothing drafted yet. */
+  hasDraft: z.boolean(),
+  differences: z.array(ConflictDifferenceSchema),
+});
+export type ServerConflict = z.infer<typeof ServerConflictSchema>;
+/** `keep-mine`: the draft stays, the server version acknowledged; `take-theirs`: the draft is discarded. */
+export const ConflictChoiceSchema = z.enum(['keep-mine', 'take-theirs']);
+export type ConflictChoice = z.infer<typeof ConflictChoiceSchema>;
+const ResolveConflictInputSchema = z.object({ encounterId: EncounterIdSchema, choice: ConflictChoiceSchema }).strict();
+
 // ---- Imaging (main/imaging): the local library, HealthImaging search, opened series for the viewer ----
 
 const UidSchema = z.string().regex(/^[0-9]+(\.[0-9]+)*$/, 'a DICOM UID').max(64);
@@ -672,6 +695,8 @@ export const methods = {
   'sync.deadLetters.retry': { input: DeadLetterRefSchema, output: SyncStatusSchema },
   'sync.deadLetters.discard': { input: DeadLetterRefSchema, output: SyncStatusSchema },
   'sync.history': { input: z.void(), output: z.object({ runs: z.array(SyncRunSchema) }) },
+  'sync.conflicts': { input: z.void(), output: z.object({ items: z.array(ServerConflictSchema) }), phi: true },
+  'sync.conflicts.resolve': { input: ResolveConflictInputSchema, output: z.object({ encounterId: z.string(), choice: ConflictChoiceSchema }), phi: true },
   'updates.status': { input: z.void(), output: UpdateStatusSchema },
   'updates.check': { input: z.void(), output: UpdateStatusSchema },
   'updates.download': { input: z.void(), output: UpdateStatusSchema },
@@ -748,6 +773,7 @@ export const DECISION_METHODS = [
   'imaging.verification.save',
   'sync.deadLetters.retry',
   'sync.deadLetters.discard',
+  'sync.conflicts.resolve',
 ] as const satisfies readonly MethodName[];
 export function isDecision(method: MethodName): boolean {
   return (DECISION_METHODS as readonly MethodName[]).includes(method);

@@ -39,6 +39,8 @@ const INPUTS = (encounterId: () => string): Record<string, () => unknown> => ({
   'worklist.release': () => ({ encounterId: encounterId() }),
   'sync.deadLetters.retry': () => ({ clientMutationId: 'no-such-mutation' }),
   'sync.deadLetters.discard': () => ({ clientMutationId: 'no-such-mutation' }),
+  'sync.conflicts': () => undefined,
+  'sync.conflicts.resolve': () => ({ encounterId: encounterId(), choice: 'keep-mine' }),
   'imaging.library.list': () => undefined,
   'imaging.studies.search': () => ({ studyInstanceUid: UID }),
   'imaging.study.get': () => ({ study: { kind: 'local', studyInstanceUid: UID } }),

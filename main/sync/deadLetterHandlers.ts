@@ -3,7 +3,7 @@ import { CallError } from '../ipc/callError.js';
 import type { Services } from '../services.js';
 import { OfflineStoreSync } from './offlineStoreSync.js';
 
-/** Dead letters (retry, discard) and the sync history, for the sync view. */
+/** Dead letters (retry, discard), server conflicts (keep mine, take theirs) and the sync history, for the sync view. */
 export function registerDeadLetterHandlers(registry: HandlerRegistry, services: Services): void {
   const sync = async () => new OfflineStoreSync(await services.store, () => services.principal.current().id);
   registry.register('sync.deadLetters', async () => ({ items: (await sync()).deadLetters() }));
@@ -17,6 +17,12 @@ export function registerDeadLetterHandlers(registry: HandlerRegistry, services: 
     if (!(await sync()).discardDeadLetter(clientMutationId)) throw new CallError('not_found', 'No such dead letter');
     services.log.info('sync.dead_letter_discarded', { clientMutationId });
     return (await services.sync).status();
+  });
+  registry.register('sync.conflicts', async () => ({ items: (await sync()).serverConflicts() }));
+  registry.register('sync.conflicts.resolve', async ({ encounterId, choice }) => {
+    if (!(await sync()).resolveServerConflict(encounterId, choice)) throw new CallError('not_found', 'No open conflict for this encounter');
+    services.log.info('sync.conflict_resolved', { choice });
+    return { encounterId, choice };
   });
   registry.register('sync.history', async () => ({ runs: (await services.sync).history() }));
 }

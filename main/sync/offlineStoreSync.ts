@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { randomUUID } from 'node:crypto';
-import type { DeadLetter } from '../../preload/contract.js';
+import type { ConflictChoice, DeadLetter, ServerConflict } from '../../preload/contract.js';
 import type { Change } from '../warehouse/warehouse.js';
+import { encounterColumns, ServerConflicts } from './serverConflicts.js';
 import type { ApplyResult, OutboxEntry, Quarantined, SyncStore } from './syncStore.js';
 
 /**
@@ -124,6 +125,18 @@ export class OfflineStoreSync implements SyncStore {
     return true;
   }
 
+  /** Server changes that landed under a draft, waiting for the coder (see `ServerConflicts`). */
+  serverConflicts(): ServerConflict[] {
+    return new ServerConflicts(this.store.db, this.principal()).list();
+  }
+
+  /** The coder's decision on a server conflict; false when the encounter has none open. */
+  resolveServerConflict(encounterId: string, choice: ConflictChoice): boolean {
+    const resolved = this.store.write(() => new ServerConflicts(this.store.db, this.principal()).resolve(encounterId, choice, this.store.now()));
+    if (resolved) this.store.notifyChange([encounterId]);
+    return resolved;
+  }
+
   cursor(stream: string): number {
     return this.store.db.prepare<[string], { cursor: number }>('SELECT cursor FROM sync_cursors WHERE name = ?').get(stream)?.cursor ?? 0;
   }
@@ -145,6 +158,8 @@ export class OfflineStoreSync implements SyncStore {
            assigned = excluded.assigned, updated_ms = excluded.updated_ms
          WHERE excluded.server_revision > encounters.server_revision`,
       );
+      // A change under a coder's draft is applied, and recorded for the coder to decide on.
+      const conflicts = new ServerConflicts(db, me);
       const hasEncounter = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM encounters WHERE id = ?');
       const note = db.prepare(
         `INSERT INTO notes (id, encounter_id, kind, text, created_ms, server_revision) VALUES (?, ?, ?, ?, ?, ?)
@@ -154,29 +169,19 @@ export class OfflineStoreSync implements SyncStore {
       for (const c of changes) {
         let changed: number;
         if (c.entity === 'encounter') {
-          const r = c.record;
-          changed = encounter.run({
-            id: r.encounterId,
-            mrn: r.mrn,
-            patientName: r.patientName,
-            facility: 'unknown',
-            payer: 'unknown',
-            serviceLine: r.serviceLine ?? 'unassigned',
-            admitDate: r.admitDate ?? '',
-            dischargeDate: r.dischargeDate ?? '',
-            revision: c.version,
-            // Voided, or held by another coder: no longer on this coder's worklist.
-            assigned: r.status === 'open' && (r.assignedTo === null || r.assignedTo === me) ? 1 : 0,
-            now,
-          }).changes;
-          if (changed > 0) touched.add(r.encounterId);
+          const before = conflicts.before(c);
+          changed = encounter.run({ id: c.record.encounterId, facility: 'unknown', payer: 'unknown', revision: c.version, now, ...encounterColumns(c.record, me) }).changes;
+          if (changed > 0) touched.add(c.record.encounterId);
+          if (changed > 0 && before) conflicts.record(before, c.version, now);
         } else {
           if ((hasEncounter.get(c.record.encounterId)?.n ?? 0) === 0) {
             extra.push({ seq: c.seq, error: `note ${c.entityId} belongs to encounter ${c.record.encounterId}, which this station does not hold`, raw: { seq: c.seq, entity: c.entity, entityId: c.entityId, entityVersion: c.version, op: c.op, payload: null, changedAtMs: c.changedAtMs } });
             continue;
           }
+          const before = conflicts.before(c);
           changed = note.run(c.entityId, c.record.encounterId, c.record.kind, c.record.text, now, c.version).changes;
           if (changed > 0) touched.add(c.record.encounterId);
+          if (changed > 0 && before) conflicts.record(before, c.version, now);
         }
         if (changed > 0) applied++;
         else skipped++;

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/tempDir.js';
+import { createMemoryLogger } from '../log/logger.js';
+import { FileKeySealer } from '../security/secretSealer.js';
+import { Store } from '../store/store.js';
+import { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
+import { OfflineStoreSync } from './offlineStoreSync.js';
+import { SyncEngine } from './syncEngine.js';
+
+const DRAFT = JSON.stringify({ codes: [{ code: 'I21.4', system: 'ICD-10-CM', decision: 'accepted', principal: true, poa: 'Y' }] });
+
+describe('a server change under a local draft', () => {
+  let dir: string;
+  let store: Store;
+  let warehouse: LocalWarehouse;
+  let sync: OfflineStoreSync;
+  let engine: SyncEngine;
+
+  beforeEach(async () => {
+    dir = tempDir('atrium-conflicts-');
+    store = await Store.open({ file: join(dir, 'atrium.db'), sealer: new FileKeySealer(dir) });
+    warehouse = new LocalWarehouse(join(dir, 'warehouse.sqlite'));
+    await warehouse.upsertEncounters([
+      { encounterId: 'E1', mrn: 'M1', assignedTo: 'alice', serviceLine: 'Cardiology' },
+      { encounterId: 'E2', mrn: 'M2', assignedTo: 'alice' },
+    ]);
+    await warehouse.upsertNotes([
+      { noteId: 'N1', encounterId: 'E1', kind: 'discharge_summary', text: 'Chest pain, ruled out MI.' },
+      { noteId: 'N2', encounterId: 'E2', kind: 'progress', text: 'Stable.' },
+    ]);
+    sync = new OfflineStoreSync(store, () => 'alice');
+    engine = new SyncEngine({ store: sync, warehouse: () => warehouse, log: createMemoryLogger() });
+    await engine.syncNow();
+    store.write(() =>
+      store.db
+        .prepare('INSERT INTO coding_drafts (encounter_id, principal, payload, revision, base_server_revision, updated_ms) VALUES (?, ?, ?, ?, ?, ?)')
+        .run('E1', 'alice', DRAFT, 3, 1, store.now()),
+    );
+  });
+
+  afterEach(async () => {
+    store.close();
+    await warehouse.close();
+  });
+
+  const draftOf = (id: string) => store.db.prepare('SELECT payload, revision, base_server_revision FROM coding_drafts WHERE encounter_id = ?').get(id);
+
+  it('records the edited note and the reassignment side by side and leaves the draft intact', async () => {
+    await warehouse.editNote('N1', 'Chest pain; troponin rising: NSTEMI.');
+    await warehouse.reassign('E1', 'bob');
+    await warehouse.editNote('N2', 'Stable, discharged.'); // no draft on E2: applied, no conflict
+    await engine.syncNow();
+
+    expect(draftOf('E1')).toEqual({ payload: DRAFT, revision: 3, base_server_revision: 1 });
+    expect(store.db.prepare('SELECT text FROM notes WHERE id = ?').get('N1')).toEqual({ text: 'Chest pain; troponin rising: NSTEMI.' });
+    const conflicts = sync.serverConflicts();
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toMatchObject({ encounterId: 'E1', hasDraft: true });
+    expect(conflicts[0]?.differences).toEqual([
+      { field: 'note:N1', label: 'Note discharge_summary (N1)', mine: 'Chest pain, ruled out MI.', theirs: 'Chest pain; troponin rising: NSTEMI.' },
+      { field: 'assignment', label: 'Assignment', mine: 'On your worklist', theirs: 'Reassigned to bob' },
+    ]);
+
+    // A second pull of nothing new records nothing more.
+    await engine.syncNow();
+    expect(sync.serverConflicts()).toHaveLength(1);
+  });
+
+  it('keep-mine keeps the draft and rebases it on the server revision', async () => {
+    await warehouse.upsertEncounters([{ encounterId: 'E1', mrn: 'M1', assignedTo: 'alice', serviceLine: 'Pulmonology' }]);
+    await engine.syncNow();
+    expect(sync.serverConflicts()[0]?.differences).toEqual([{ field: 'service_line', label: 'Service line', mine: 'Cardiology', theirs: 'Pulmonology' }]);
+
+    expect(sync.resolveServerConflict('E1', 'keep-mine')).toBe(true);
+    const revision = (store.db.prepare('SELECT server_revision FROM encounters WHERE id = ?').get('E1') as { server_revision: number }).server_revision;
+    expect(draftOf('E1')).toEqual({ payload: DRAFT, revision: 3, base_server_revision: revision });
+    expect(sync.serverConflicts()).toEqual([]);
+    expect(sync.resolveServerConflict('E1', 'keep-mine')).toBe(false);
+  });
+
+  it('take-theirs discards the draft; a voided encounter leaves the worklist', async () => {
+    await warehouse.voidEncounter('E1');
+    await engine.syncNow();
+    expect(sync.serverConflicts()[0]?.differences).toEqual([{ field: 'assignment', label: 'Assignment', mine: 'On your worklist', theirs: 'Voided upstream' }]);
+
+    expect(sync.resolveServerConflict('E1', 'take-theirs')).toBe(true);
+    expect(draftOf('E1')).toBeUndefined();
+    expect(store.db.prepare('SELECT resolution FROM server_conflicts WHERE encounter_id = ?').get('E1')).toEqual({ resolution: 'take-theirs' });
+    expect(store.db.prepare('SELECT assigned FROM encounters WHERE id = ?').get('E1')).toEqual({ assigned: 0 });
+  });
+});

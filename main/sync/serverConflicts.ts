@@ -1,0 +1,144 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { ConflictChoice, ServerConflict } from '../../preload/contract.js';
+import type { Change, EncounterPayload } from '../warehouse/warehouse.js';
+
+/** One field the coder's local copy and the server's new version disagree on. */
+interface Difference {
+  readonly label: string;
+  readonly mine: string | null;
+  readonly theirs: string | null;
+}
+type Differences = Record<string, Difference>;
+
+/** The encounter columns a pulled change writes, as the store keeps them (`applyPulled` writes exactly these). */
+export function encounterColumns(r: EncounterPayload, me: string | null) {
+  return {
+    mrn: r.mrn,
+    patientName: r.patientName,
+    serviceLine: r.serviceLine ?? 'unassigned',
+    admitDate: r.admitDate ?? '',
+    dischargeDate: r.dischargeDate ?? '',
+    // Voided, or held by another coder: no longer on this coder's worklist.
+    assigned: r.status === 'open' && (r.assignedTo === null || r.assignedTo === me) ? 1 : 0,
+  };
+}
+
+const ENCOUNTER_FIELDS = [
+  ['mrn', 'MRN', 'mrn'],
+  ['patient_name', 'Patient', 'patientName'],
+  ['service_line', 'Service line', 'serviceLine'],
+  ['admit_date', 'Admitted', 'admitDate'],
+  ['discharge_date', 'Discharged', 'dischargeDate'],
+] as const;
+
+interface LocalEncounter {
+  mrn: string;
+  patient_name: string | null;
+  service_line: string;
+  admit_date: string;
+  discharge_date: string;
+  assigned: number;
+  draft: string | null;
+}
+
+function assignmentText(r: EncounterPayload | null, assigned: number): string {
+  if (r?.status === 'voided') return 'Voided upstream';
+  if (assigned === 1) return 'On your worklist';
+  return r?.assignedTo ? `Reassigned to ${r.assignedTo}` : 'Not on your worklist';
+}
+
+/**
+ * Server changes that land on an encounter with a local draft (or claimed, in progress): the change is
+ * applied to the worklist tables (the server owns encounters and notes) but the draft is left as it is,
+ * and what changed under it is kept side by side until the coder keeps the draft or takes the server's.
+ * Runs inside `applyPulled`'s transaction, so a conflict is recorded with the change or not at all.
+ */
+export class ServerConflicts {
+  // Prepared once per pulled page: `before` runs for every change in it.
+  private readonly localEncounter: Database.Statement<[string], LocalEncounter>;
+  private readonly localNote: Database.Statement<[string], { text: string }>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly me: string | null,
+  ) {
+    this.localEncounter = db.prepare<[string], LocalEncounter>(
+      `SELECT e.mrn, e.patient_name, e.service_line, e.admit_date, e.discharge_date, e.assigned, d.payload AS draft
+       FROM encounters e LEFT JOIN coding_drafts d ON d.encounter_id = e.id
+       WHERE e.id = ? AND (d.encounter_id IS NOT NULL OR e.status = 'in_progress')`,
+    );
+    this.localNote = db.prepare<[string], { text: string }>('SELECT text FROM notes WHERE id = ?');
+  }
+
+  /** The local state a change is about to replace, or null when nobody is working on its encounter. */
+  before(change: Change): { encounterId: string; draft: string | null; differences: Differences } | null {
+    const encounterId = change.record.encounterId;
+    const local = this.localEncounter.get(encounterId);
+    if (!local) return null;
+    const differences: Differences = {};
+    if (change.entity === 'encounter') {
+      const theirs = encounterColumns(change.record, this.me);
+      for (const [column, label, key] of ENCOUNTER_FIELDS) differences[column] = { label, mine: local[column], theirs: theirs[key] };
+      differences['assignment'] = { label: 'Assignment', mine: assignmentText(null, local.assigned), theirs: assignmentText(change.record, theirs.assigned) };
+    } else {
+      const note = this.localNote.get(change.entityId);
+      differences[`note:${change.entityId}`] = { label: `Note ${change.record.kind} (${change.entityId})`, mine: note?.text ?? null, theirs: change.record.text };
+    }
+    return { encounterId, draft: local.draft, differences };
+  }
+
+  /** Records (or folds into the open conflict) a change that was applied; the coder's side stays as first seen. */
+  record(before: { encounterId: string; draft: string | null; differences: Differences }, serverRevision: number, now: number): void {
+    const open = this.db
+      .prepare<[string], { id: number; differences: string }>('SELECT id, differences FROM server_conflicts WHERE encounter_id = ? AND resolved_ms IS NULL')
+      .get(before.encounterId);
+    const merged: Differences = open ? (JSON.parse(open.differences) as Differences) : {};
+    for (const [key, d] of Object.entries(before.differences)) merged[key] = { ...d, mine: merged[key]?.mine ?? d.mine };
+    const differing = Object.fromEntries(Object.entries(merged).filter(([, d]) => d.mine !== d.theirs));
+    if (open) {
+      // The server came back to what the coder had: nothing left to decide.
+      if (Object.keys(differing).length === 0) this.db.prepare('DELETE FROM server_conflicts WHERE id = ?').run(open.id);
+      else this.db.prepare('UPDATE server_conflicts SET differences = ?, server_revision = ? WHERE id = ?').run(JSON.stringify(differing), serverRevision, open.id);
+    } else if (Object.keys(differing).length > 0) {
+      this.db
+        .prepare('INSERT INTO server_conflicts (encounter_id, differences, draft, server_revision, created_ms) VALUES (?, ?, ?, ?, ?)')
+        .run(before.encounterId, JSON.stringify(differing), before.draft, serverRevision, now);
+    }
+  }
+
+  /** Open conflicts, oldest first. */
+  list(): ServerConflict[] {
+    return this.db
+      .prepare<[], { encounter_id: string; differences: string; draft: string | null; server_revision: number; created_ms: number }>(
+        'SELECT encounter_id, differences, draft, server_revision, created_ms FROM server_conflicts WHERE resolved_ms IS NULL ORDER BY id',
+      )
+      .all()
+      .map((r) => ({
+        encounterId: r.encounter_id,
+        serverRevision: r.server_revision,
+        createdMs: r.created_ms,
+        hasDraft: r.draft !== null,
+        differences: Object.entries(JSON.parse(r.differences) as Differences).map(([field, d]) => ({ field, ...d })),
+      }));
+  }
+
+  /**
+   * `keep-mine`: the draft stays and now counts as based on the server's revision (acknowledged);
+   * `take-theirs`: the draft is discarded, the coder starts again from the server's version.
+   * Returns false when the encounter has no open conflict. The caller runs this in a write transaction.
+   */
+  resolve(encounterId: string, choice: ConflictChoice, now: number): boolean {
+    const resolved = this.db
+      .prepare("UPDATE server_conflicts SET resolved_ms = ?, resolution = ? WHERE encounter_id = ? AND resolved_ms IS NULL")
+      .run(now, choice, encounterId).changes;
+    if (resolved === 0) return false;
+    if (choice === 'keep-mine') {
+      this.db
+        .prepare('UPDATE coding_drafts SET base_server_revision = (SELECT server_revision FROM encounters WHERE id = ?) WHERE encounter_id = ?')
+        .run(encounterId, encounterId);
+    } else {
+      this.db.prepare('DELETE FROM coding_drafts WHERE encounter_id = ?').run(encounterId);
+    }
+    return true;
+  }
+}
