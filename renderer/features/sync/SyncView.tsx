@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { DeadLetter, SyncRun, SyncStatusInfo, UpdateStatus } from '../../../preload/contract';
+import type { DeadLetter, ServerConflict, SyncRun, SyncStatusInfo, UpdateStatus } from '../../../preload/contract';
 import { api } from '../../api';
 import { useAppStore } from '../../app/store';
 import { Conflicts, DeadLetters } from './DeadLetters';
+import { ServerConflicts } from './ServerConflicts';
 import { ThroughputChart } from './ThroughputChart';
 
 const UPDATE_TEXT: Record<UpdateStatus['state'], string> = {
@@ -24,10 +25,12 @@ export function SyncView() {
   const [status, setStatus] = useState<SyncStatusInfo | null>(null);
   const [deadLetters, setDeadLetters] = useState<DeadLetter[]>([]);
   const [runs, setRuns] = useState<SyncRun[]>([]);
+  const [serverConflicts, setServerConflicts] = useState<ServerConflict[]>([]);
   const refresh = useCallback((next?: SyncStatusInfo) => {
     if (next) setStatus(next);
     void api.call('sync.deadLetters').then((r) => setDeadLetters(r.items), () => undefined);
     void api.call('sync.history').then((r) => setRuns(r.runs), () => undefined);
+    void api.call('sync.conflicts').then((r) => setServerConflicts(r.items), () => undefined);
   }, []);
   useEffect(() => {
     void api.call('updates.status').then(setUpdate, () => undefined);
@@ -70,6 +73,7 @@ export function SyncView() {
           )}
         </dd>
       </dl>
+      <ServerConflicts items={serverConflicts} onChanged={refresh} />
       <Conflicts items={deadLetters} onChanged={refresh} />
       <DeadLetters items={deadLetters} onChanged={refresh} />
       <section aria-labelledby="sync-history-title">
