@@ -1,33 +1,23 @@
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureIo } from '../../../test/support/cliIo.js';
 import { tempDir } from '../../../test/support/tempDir.js';
 import { LocalWarehouse } from '../../warehouse/local/localWarehouse.js';
 import { parseChange } from '../../warehouse/warehouse.js';
 import { run } from './warehouseSimulate.js';
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { io: { stdout, stderr }, out: () => out, err: () => err };
-}
-
 describe('atrium warehouse simulate', () => {
   it('adds encounters, reassigns, voids and edits a note; each change reaches the change table', async () => {
     const file = join(tempDir('atrium-sim-'), 'warehouse.sqlite');
-    const added = io();
+    const added = captureIo();
     expect(await run(['new-encounters', '--count', '2', '--assign', 'alice', '--file', file], added.io)).toBe(0);
     const ids = (JSON.parse(added.out()) as { added: string[] }).added;
     expect(ids).toHaveLength(2);
     const [first, second] = ids as [string, string];
-    expect(await run(['reassign', first, 'bob', '--file', file], io().io)).toBe(0);
-    expect(await run(['void', second, '--file', file], io().io)).toBe(0);
-    expect(await run(['edit-note', `${first}-N1`, '--text', 'Edited upstream.', '--file', file], io().io)).toBe(0);
-    const missing = io();
+    expect(await run(['reassign', first, 'bob', '--file', file], captureIo().io)).toBe(0);
+    expect(await run(['void', second, '--file', file], captureIo().io)).toBe(0);
+    expect(await run(['edit-note', `${first}-N1`, '--text', 'Edited upstream.', '--file', file], captureIo().io)).toBe(0);
+    const missing = captureIo();
     expect(await run(['void', 'NOPE', '--file', file], missing.io)).toBe(1);
     expect(missing.err()).toContain('no encounter NOPE');
 
