@@ -3,7 +3,8 @@
 INSERT INTO MEDICAL_CODING_ML.CODING.WORKLIST_CHANGES (ENTITY, ENTITY_ID, ENTITY_VERSION, OP, PAYLOAD, CHANGED_AT_MS)
 SELECT 'encounter', ENCOUNTER_ID, VERSION, 'upsert',
   TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('encounterId', ENCOUNTER_ID, 'mrn', MRN, 'patientName', PATIENT_NAME,
-    'admitDate', ADMIT_DATE, 'dischargeDate', DISCHARGE_DATE, 'serviceLine', SERVICE_LINE, 'status', STATUS,
+    'admitDate', ADMIT_DATE, 'dischargeDate', DISCHARGE_DATE, 'serviceLine', SERVICE_LINE, 'sex', SEX, 'age', AGE,
+    'facility', FACILITY, 'payer', PAYER, 'disposition', DISPOSITION, 'dueDate', DUE_DATE, 'synthetic', SYNTHETIC, 'status', STATUS,
     'assignedTo', ASSIGNED_TO, 'version', VERSION)),
   UPDATED_AT_MS
 FROM MEDICAL_CODING_ML.CODING.ENCOUNTERS_STREAM

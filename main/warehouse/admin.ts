@@ -11,6 +11,13 @@ export interface EncounterInput {
   readonly admitDate?: string | null;
   readonly dischargeDate?: string | null;
   readonly serviceLine?: string | null;
+  readonly sex?: 'F' | 'M' | 'U' | null;
+  readonly age?: number | null;
+  readonly facility?: string | null;
+  readonly payer?: string | null;
+  readonly disposition?: string | null;
+  readonly dueDate?: string | null;
+  readonly synthetic?: boolean;
   readonly assignedTo?: string | null;
 }
 

@@ -103,6 +103,16 @@ export const EncounterPayloadSchema = z
     admitDate: z.string().max(10).nullable(),
     dischargeDate: z.string().max(10).nullable(),
     serviceLine: z.string().max(64).nullable(),
+    // What the worklist shows and prioritises by. Optional: change rows published before these columns
+    // existed carry none of them, and a missing one reads as unknown.
+    sex: z.enum(['F', 'M', 'U']).nullish(),
+    age: z.number().int().min(0).max(130).nullish(),
+    facility: z.string().max(128).nullish(),
+    payer: z.string().max(64).nullish(),
+    disposition: z.string().max(64).nullish(),
+    dueDate: z.string().max(10).nullish(),
+    /** Demo data (the embedded warehouse's synthetic encounters): the store may hold it without a keyring. */
+    synthetic: z.boolean().nullish(),
     status: z.enum(['open', 'voided']),
     assignedTo: z.string().max(128).nullable(),
     version: z.number().int().positive(),

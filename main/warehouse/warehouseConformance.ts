@@ -172,6 +172,31 @@ export function warehouseConformance(name: string, setup: () => Promise<Conforma
       expect(enc?.entity === 'encounter' && enc.record.assignedTo).toBe('carol');
     });
 
+    it('publishes everything the worklist shows about an encounter, and reads a bare one as unknown', async () => {
+      const { cursor } = await pullAll(a);
+      const full = {
+        encounterId: 'E-full',
+        mrn: 'M9',
+        patientName: 'Demo Patient 0009',
+        admitDate: '2026-11-02',
+        dischargeDate: '2026-11-09',
+        serviceLine: 'Cardiology',
+        sex: 'F',
+        age: 67,
+        facility: 'Northside Medical Center',
+        payer: 'Medicare',
+        disposition: 'Home health',
+        dueDate: '2026-11-20',
+        synthetic: true,
+        assignedTo: null,
+      } as const;
+      await target.admin.upsertEncounters([full, { encounterId: 'E-bare', mrn: 'M10' }]);
+      const { changes } = await pullAll(a, cursor);
+      const record = (id: string) => changes.find((c) => c.entity === 'encounter' && c.entityId === id)?.record;
+      expect(record('E-full')).toEqual({ ...full, status: 'open', version: 1 });
+      expect(record('E-bare')).toMatchObject({ sex: null, age: null, facility: null, payer: null, disposition: null, dueDate: null, synthetic: false });
+    });
+
     it('hands malformed change rows to the caller as raw rows that parseChange refuses', async () => {
       const { cursor } = await pullAll(a);
       await target.admin.insertRawChange({ entity: 'encounter', entityId: 'E-bad', entityVersion: 1, payload: '{"encounterId":"E-bad","surprise":1}' });

@@ -28,6 +28,20 @@ CREATE TABLE IF NOT EXISTS desktop_audit (
   client_mutation_id TEXT PRIMARY KEY, actor TEXT NOT NULL, payload TEXT NOT NULL, received_at_ms INTEGER NOT NULL);
 `;
 
+/**
+ * Encounter columns added after the first release of this file (the worklist's facts: who pays, where,
+ * when it is due); added to an older warehouse file when it opens.
+ */
+const WORKLIST_COLUMNS = [
+  ['sex', 'TEXT'],
+  ['age', 'INTEGER'],
+  ['facility', 'TEXT'],
+  ['payer', 'TEXT'],
+  ['disposition', 'TEXT'],
+  ['due_date', 'TEXT'],
+  ['synthetic', 'INTEGER NOT NULL DEFAULT 0'],
+] as const;
+
 interface EncounterRow {
   encounter_id: string;
   mrn: string;
@@ -35,6 +49,13 @@ interface EncounterRow {
   admit_date: string | null;
   discharge_date: string | null;
   service_line: string | null;
+  sex: 'F' | 'M' | 'U' | null;
+  age: number | null;
+  facility: string | null;
+  payer: string | null;
+  disposition: string | null;
+  due_date: string | null;
+  synthetic: number;
   status: string;
   assigned_to: string | null;
   version: number;
@@ -124,11 +145,14 @@ export class LocalWarehouse implements Warehouse, WarehouseAdmin {
     const now = this.now();
     db.transaction(() => {
       const stmt = db.prepare(
-        `INSERT INTO encounters (encounter_id, mrn, patient_name, admit_date, discharge_date, service_line, status, assigned_to, version, updated_at_ms)
-         VALUES (@encounterId, @mrn, @patientName, @admitDate, @dischargeDate, @serviceLine, 'open', @assignedTo, 1, @now)
+        `INSERT INTO encounters (encounter_id, mrn, patient_name, admit_date, discharge_date, service_line, sex, age, facility, payer, disposition, due_date, synthetic,
+           status, assigned_to, version, updated_at_ms)
+         VALUES (@encounterId, @mrn, @patientName, @admitDate, @dischargeDate, @serviceLine, @sex, @age, @facility, @payer, @disposition, @dueDate, @synthetic,
+           'open', @assignedTo, 1, @now)
          ON CONFLICT (encounter_id) DO UPDATE SET mrn = excluded.mrn, patient_name = excluded.patient_name, admit_date = excluded.admit_date,
-           discharge_date = excluded.discharge_date, service_line = excluded.service_line, assigned_to = excluded.assigned_to,
-           version = encounters.version + 1, updated_at_ms = excluded.updated_at_ms`,
+           discharge_date = excluded.discharge_date, service_line = excluded.service_line, sex = excluded.sex, age = excluded.age,
+           facility = excluded.facility, payer = excluded.payer, disposition = excluded.disposition, due_date = excluded.due_date,
+           synthetic = excluded.synthetic, assigned_to = excluded.assigned_to, version = encounters.version + 1, updated_at_ms = excluded.updated_at_ms`,
       );
       for (const e of encounters) {
         stmt.run({
@@ -138,6 +162,13 @@ export class LocalWarehouse implements Warehouse, WarehouseAdmin {
           admitDate: e.admitDate ?? null,
           dischargeDate: e.dischargeDate ?? null,
           serviceLine: e.serviceLine ?? null,
+          sex: e.sex ?? null,
+          age: e.age ?? null,
+          facility: e.facility ?? null,
+          payer: e.payer ?? null,
+          disposition: e.disposition ?? null,
+          dueDate: e.dueDate ?? null,
+          synthetic: e.synthetic ? 1 : 0,
           assignedTo: e.assignedTo ?? null,
           now,
         });
@@ -220,6 +251,8 @@ export class LocalWarehouse implements Warehouse, WarehouseAdmin {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
+      const present = new Set((db.prepare(`PRAGMA table_info(encounters)`).all() as { name: string }[]).map((c) => c.name));
+      for (const [name, type] of WORKLIST_COLUMNS) if (!present.has(name)) db.exec(`ALTER TABLE encounters ADD COLUMN ${name} ${type}`);
       this.db = db;
     }
     return this.db;
@@ -282,6 +315,13 @@ export class LocalWarehouse implements Warehouse, WarehouseAdmin {
         admitDate: e.admit_date,
         dischargeDate: e.discharge_date,
         serviceLine: e.service_line,
+        sex: e.sex,
+        age: e.age,
+        facility: e.facility,
+        payer: e.payer,
+        disposition: e.disposition,
+        dueDate: e.due_date,
+        synthetic: e.synthetic === 1,
         status: e.status,
         assignedTo: e.assigned_to,
         version: e.version,

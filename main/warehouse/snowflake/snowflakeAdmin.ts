@@ -20,13 +20,34 @@ export class SnowflakeAdmin implements WarehouseAdmin {
   async upsertEncounters(encounters: readonly EncounterInput[]): Promise<void> {
     for (const e of encounters) {
       await this.exec(
-        `MERGE INTO ${ENCOUNTERS} t USING (SELECT ? AS ENCOUNTER_ID, ? AS MRN, ? AS PATIENT_NAME, ? AS ADMIT_DATE, ? AS DISCHARGE_DATE, ? AS SERVICE_LINE, ? AS ASSIGNED_TO, ? AS NOW_MS) s
+        `MERGE INTO ${ENCOUNTERS} t USING (SELECT ? AS ENCOUNTER_ID, ? AS MRN, ? AS PATIENT_NAME, ? AS ADMIT_DATE, ? AS DISCHARGE_DATE, ? AS SERVICE_LINE,
+             ? AS SEX, ? AS AGE, ? AS FACILITY, ? AS PAYER, ? AS DISPOSITION, ? AS DUE_DATE, ? AS SYNTHETIC, ? AS ASSIGNED_TO, ? AS NOW_MS) s
          ON t.ENCOUNTER_ID = s.ENCOUNTER_ID
          WHEN MATCHED THEN UPDATE SET MRN = s.MRN, PATIENT_NAME = s.PATIENT_NAME, ADMIT_DATE = s.ADMIT_DATE, DISCHARGE_DATE = s.DISCHARGE_DATE,
-           SERVICE_LINE = s.SERVICE_LINE, ASSIGNED_TO = s.ASSIGNED_TO, VERSION = t.VERSION + 1, UPDATED_AT_MS = s.NOW_MS
-         WHEN NOT MATCHED THEN INSERT (ENCOUNTER_ID, MRN, PATIENT_NAME, ADMIT_DATE, DISCHARGE_DATE, SERVICE_LINE, STATUS, ASSIGNED_TO, VERSION, UPDATED_AT_MS)
-           VALUES (s.ENCOUNTER_ID, s.MRN, s.PATIENT_NAME, s.ADMIT_DATE, s.DISCHARGE_DATE, s.SERVICE_LINE, 'open', s.ASSIGNED_TO, 1, s.NOW_MS)`,
-        [e.encounterId, e.mrn, e.patientName ?? null, e.admitDate ?? null, e.dischargeDate ?? null, e.serviceLine ?? null, e.assignedTo ?? null, this.now()],
+           SERVICE_LINE = s.SERVICE_LINE, SEX = s.SEX, AGE = s.AGE, FACILITY = s.FACILITY, PAYER = s.PAYER, DISPOSITION = s.DISPOSITION,
+           DUE_DATE = s.DUE_DATE, SYNTHETIC = s.SYNTHETIC, ASSIGNED_TO = s.ASSIGNED_TO, VERSION = t.VERSION + 1, UPDATED_AT_MS = s.NOW_MS
+         WHEN NOT MATCHED THEN INSERT (ENCOUNTER_ID, MRN, PATIENT_NAME, ADMIT_DATE, DISCHARGE_DATE, SERVICE_LINE, SEX, AGE, FACILITY, PAYER, DISPOSITION, DUE_DATE,
+             SYNTHETIC, STATUS, ASSIGNED_TO, VERSION, UPDATED_AT_MS)
+           VALUES (s.ENCOUNTER_ID, s.MRN, s.PATIENT_NAME, s.ADMIT_DATE, s.DISCHARGE_DATE, s.SERVICE_LINE, s.SEX, s.AGE, s.FACILITY, s.PAYER, s.DISPOSITION, s.DUE_DATE,
+             s.SYNTHETIC, 'open', s.ASSIGNED_TO, 1, s.NOW_MS)`,
+        [
+          e.encounterId,
+          e.mrn,
+          e.patientName ?? null,
+          e.admitDate ?? null,
+          e.dischargeDate ?? null,
+          e.serviceLine ?? null,
+          e.sex ?? null,
+          e.age ?? null,
+          e.facility ?? null,
+          e.payer ?? null,
+          e.disposition ?? null,
+          e.dueDate ?? null,
+          // Bound as text: the driver's binds are strings and numbers; Snowflake and the stand-in cast 'true'/'false'.
+          e.synthetic ? 'true' : 'false',
+          e.assignedTo ?? null,
+          this.now(),
+        ],
       );
     }
   }
