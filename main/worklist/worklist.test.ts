@@ -3,7 +3,7 @@ import { tempDir } from '../../test/support/tempDir.js';
 import { purgeExpired } from '../store/retention.js';
 import { openTestStore, sampleEncounters, sampleNotes } from '../store/storeTestKit.js';
 import { DEFAULT_FORMULA, computePriority, type PriorityFormula } from './priority.js';
-import { Worklist } from './worklist.js';
+import { Worklist, claimNextQuery } from './worklist.js';
 
 const DAY = 86_400_000;
 const draft = (code = 'J18.9') => ({ codes: [{ code, system: 'ICD-10-CM' as const, decision: 'accepted' as const, principal: true, poa: 'Y' as const }] });
@@ -92,6 +92,24 @@ describe('the worklist', () => {
     expect(worklist.counts().byStatus).toMatchObject({ ready: 5, in_progress: 0 });
     const actions = store.db.prepare<[], { action: string }>('SELECT action FROM audit_log ORDER BY seq').all().map((r) => r.action);
     expect(actions).toEqual(['worklist.claim', 'worklist.claim', 'worklist.lease_expired', 'worklist.release']);
+    store.close();
+  });
+
+  it('claims next by a seek into a queue index, never a walk past submitted encounters', async () => {
+    const { store, worklist, now } = await setup(30);
+    for (let i = 0; i < 5; i++) {
+      const item = worklist.claimNext('alice')!;
+      worklist.saveDraft(item.id, 'alice', draft());
+      worklist.submit(item.id, 'alice');
+    }
+    const filters = [{}, { facility: ['North'] }, { facility: ['North', 'South'], payer: ['Medicare'] }, { serviceLine: ['Cardiology'], minAgeDays: 3 }];
+    for (const filter of filters) {
+      const { sql, params } = claimNextQuery(filter, now());
+      const plan = store.db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...params).map((r) => r.detail).join('\n');
+      expect(plan).toMatch(/^SEARCH encounters USING INDEX encounters_(facility_)?queue \((facility=\? AND )?status=\?\)$/);
+    }
+    // The top ready encounter, past the submitted ones.
+    expect(worklist.claimNext('bob')!.id).toBe(worklist.list({ filter: { status: ['ready', 'in_progress'] } }).items[0]!.id);
     store.close();
   });
 
