@@ -61,6 +61,8 @@ type Disposer = () => void | Promise<void>;
 
 /** Disk budget of the encrypted frame cache (encoded frames: roughly 10-20 CT series). */
 const FRAME_CACHE_BYTES = 2 * 1024 * 1024 * 1024;
+/** The first sync waits until the first window has drawn its worklist (local writes still sync at once). */
+const FIRST_SYNC_DELAY_MS = 3_000;
 
 /**
  * The one composition root. Electron's main, the browser host and the CLI all build their services
@@ -255,6 +257,14 @@ export class Services {
   }
 
   /**
+   * Opens the store and the worklist while the first window loads, so its first page does not wait
+   * for the key to unseal and the file to open. Failures are the first call's to report.
+   */
+  openWorklistEarly(): void {
+    this.worklist.catch(() => undefined);
+  }
+
+  /**
    * Sync between the store (outbox, worklist) and the warehouse: the embedded local warehouse unless
    * `warehouse.kind` says Snowflake. Loaded on first use; its status goes out as `sync.changed`.
    */
@@ -270,6 +280,7 @@ export class Services {
         log: this.log,
         onChange: (status) => this.events.emit('sync.changed', status),
         afterSync: async () => (await this.verificationEvents).publishPending(),
+        firstSyncDelayMs: FIRST_SYNC_DELAY_MS,
         openSnowflake: async () =>
           (await import('./warehouse/snowflake/snowflakeStation.js')).openSnowflakeWarehouse({
             setting: (key) => this.settings.get(key),

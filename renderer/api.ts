@@ -47,6 +47,11 @@ class HostSocketBridge implements AtriumBridge {
 
   constructor(private readonly url: string) {}
 
+  /** Opens the socket now, so the handshake overlaps the first render instead of following it. */
+  connectEarly(): void {
+    void this.open().catch(() => undefined);
+  }
+
   async invoke(method: MethodName, input: unknown): Promise<CallReply> {
     const socket = await this.open();
     const id = this.nextId++;
@@ -116,7 +121,9 @@ function chooseBridge(): AtriumBridge & { connection?: Set<ConnectionListener> }
   const injected = (globalThis as { atrium?: AtriumBridge }).atrium;
   if (injected) return injected;
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return new HostSocketBridge(`${scheme}//${location.host}/rpc`);
+  const host = new HostSocketBridge(`${scheme}//${location.host}/rpc`);
+  host.connectEarly();
+  return host;
 }
 
 const bridge = chooseBridge();

@@ -134,6 +134,7 @@ if (!app.requestSingleInstanceLock()) {
     const stopEvents = connectServiceEvents(services);
     const stopIpc = bridgeIpc(services, registry, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     createWindow();
+    services.openWorklistEarly();
     // First run on the embedded demo: seeded in the background; the worklist refreshes when it lands.
     ensureDemoData(services).catch((error: unknown) => log.error('demo.seed_failed', { error: error as Error }));
     // First check shortly after start, off the critical path of the first paint.

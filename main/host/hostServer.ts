@@ -166,6 +166,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const port = (server.address() as AddressInfo).port;
   auth.listeningOn(port);
   log.info('host.listening', { port });
+  services.openWorklistEarly();
 
   return {
     launchUrl: auth.launchUrl,

@@ -127,10 +127,10 @@ export class SyncEngine {
     return [...this.runs];
   }
 
-  /** Starts the timer-driven schedule (a sync right away, then every period). */
-  start(): void {
+  /** Starts the timer-driven schedule: the first sync after `firstSyncDelayMs`, then every period. */
+  start(firstSyncDelayMs = 0): void {
     this.started = true;
-    this.schedule(0);
+    this.schedule(firstSyncDelayMs);
   }
 
   stop(): void {

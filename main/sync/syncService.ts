@@ -16,6 +16,8 @@ export interface SyncServiceOptions {
   readonly afterSync?: () => Promise<unknown>;
   /** The configured Snowflake warehouse (main/warehouse/snowflake/snowflakeStation.ts); loads the driver. */
   readonly openSnowflake: () => Promise<Warehouse>;
+  /** How long after start the first scheduled sync waits (the app keeps its launch free of sync work). */
+  readonly firstSyncDelayMs?: number;
 }
 
 export interface SyncService {
@@ -60,7 +62,7 @@ export function createSyncService(o: SyncServiceOptions): SyncService {
   const stop = o.store.onChange(() => {
     if (sync.pendingCount() > 0) engine.notifyLocalWrite();
   });
-  engine.start();
+  engine.start(o.firstSyncDelayMs);
   return {
     engine,
     forgetWarehouse: async () => {

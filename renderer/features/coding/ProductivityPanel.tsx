@@ -11,6 +11,8 @@ const SYNC_LABEL: Record<Productivity['recent'][number]['sync'], string> = {
   withdrawn: 'Withdrawn (undone)',
 };
 
+const REFRESH_SETTLE_MS = 250;
+
 /**
  * This session's figures, computed in main from the store: charts coded, minutes per chart, acceptance
  * of suggestions, and each submitted chart's sync state (refreshed as the worklist or sync changes).
@@ -25,10 +27,20 @@ export function ProductivityPanel() {
         (r) => live && (setP(r), setError(null)),
         (e: Error) => live && setError(e.message),
       );
-    void refresh();
-    const stops = [api.on('worklist.changed', () => void refresh()), api.on('sync.changed', () => void refresh())];
+    // One sync emits several changes and the first worklist page matters more at start-up: a burst of
+    // reasons to refresh becomes one call, a moment later.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refreshSoon = () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        void refresh();
+      }, REFRESH_SETTLE_MS);
+    };
+    refreshSoon();
+    const stops = [api.on('worklist.changed', refreshSoon), api.on('sync.changed', refreshSoon)];
     return () => {
       live = false;
+      clearTimeout(timer);
       stops.forEach((stop) => stop());
     };
   }, []);

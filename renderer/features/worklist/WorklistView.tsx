@@ -5,7 +5,7 @@ import { useAppStore } from '../../app/store';
 import { ProductivityPanel } from '../coding/ProductivityPanel';
 import { STATUS_LABEL, WORKLIST_COLUMNS } from './columns';
 import { deleteView, readViews, saveView, type SavedView } from './savedViews';
-import { useWorklist } from './useWorklist';
+import { OPENING_SORT, OPENING_STATUSES, useWorklist } from './useWorklist';
 import { VirtualGrid } from './VirtualGrid';
 
 const STATUSES = Object.keys(STATUS_LABEL) as WorkStatus[];
@@ -19,8 +19,8 @@ const SEARCH_SETTLE_MS = 200;
  * claim next, and a grid for 100,000 rows.
  */
 export function WorklistView() {
-  const [statuses, setStatuses] = useState<WorkStatus[]>(['ready', 'in_progress']);
-  const [sort, setSort] = useState<'priority' | 'age'>('priority');
+  const [statuses, setStatuses] = useState<WorkStatus[]>([...OPENING_STATUSES]);
+  const [sort, setSort] = useState<'priority' | 'age'>(OPENING_SORT);
   const [query, setQuery] = useState('');
   const [text, setText] = useState('');
   const [columns, setColumns] = useState<string[]>(ALL_COLUMNS);

@@ -1,8 +1,45 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { WorklistCounts, WorklistFilter, WorklistItem } from '../../../preload/contract';
+import type { WorkStatus, WorklistCounts, WorklistFilter, WorklistItem, WorklistPage } from '../../../preload/contract';
 import { api } from '../../api';
 
 const PAGE = 200;
+type Sort = 'priority' | 'age';
+
+/** What the worklist shows when the station opens: work ready or in progress, by priority. */
+export const OPENING_STATUSES: readonly WorkStatus[] = ['ready', 'in_progress'];
+export const OPENING_SORT: Sort = 'priority';
+/** An early opening page older than this is asked for again (the view mounted late, e.g. after an unlock). */
+const EARLY_PAGE_FRESH_MS = 5_000;
+
+type FirstPage = [WorklistPage, WorklistCounts];
+let earlyPage: { key: string; at: number; reply: Promise<FirstPage> } | null = null;
+
+function fetchFirstPage(filterKey: string, sort: Sort): Promise<FirstPage> {
+  return Promise.all([
+    api.call('worklist.list', { filter: JSON.parse(filterKey) as WorklistFilter, sort, limit: PAGE, cursor: null }),
+    api.call('worklist.counts'),
+  ]);
+}
+
+/**
+ * Asks for the opening page before React renders (main.tsx), so main reads it while the shell draws.
+ * The view takes it once; a refused early call (a locked station) is simply asked again.
+ */
+export function fetchOpeningPageEarly(): void {
+  const filterKey = JSON.stringify({ status: OPENING_STATUSES });
+  const reply = fetchFirstPage(filterKey, OPENING_SORT);
+  reply.catch(() => undefined);
+  earlyPage = { key: filterKey + OPENING_SORT, at: performance.now(), reply };
+}
+
+function takeFirstPage(filterKey: string, sort: Sort): Promise<FirstPage> {
+  const early = earlyPage;
+  earlyPage = null;
+  if (early && early.key === filterKey + sort && performance.now() - early.at < EARLY_PAGE_FRESH_MS) {
+    return early.reply.catch(() => fetchFirstPage(filterKey, sort));
+  }
+  return fetchFirstPage(filterKey, sort);
+}
 
 export interface WorklistState {
   rows: WorklistItem[];
@@ -19,7 +56,7 @@ export interface WorklistState {
  * The worklist as keyset pages from main: the first page on load and whenever the filter, sort or
  * store changes; the next page when the grid nears the end. Stale replies are dropped.
  */
-export function useWorklist(filter: WorklistFilter, sort: 'priority' | 'age') {
+export function useWorklist(filter: WorklistFilter, sort: Sort) {
   const [state, setState] = useState<WorklistState>({ rows: [], counts: null, more: false, loading: true, error: null, ready: false });
   const cursor = useRef<string | null>(null);
   const generation = useRef(0);
@@ -31,10 +68,7 @@ export function useWorklist(filter: WorklistFilter, sort: 'priority' | 'age') {
     fetching.current = true;
     setState((s) => ({ ...s, loading: true, error: null }));
     try {
-      const [page, counts] = await Promise.all([
-        api.call('worklist.list', { filter: JSON.parse(filterKey) as WorklistFilter, sort, limit: PAGE, cursor: null }),
-        api.call('worklist.counts'),
-      ]);
+      const [page, counts] = await takeFirstPage(filterKey, sort);
       if (mine !== generation.current) return;
       cursor.current = page.nextCursor;
       setState({ rows: page.items, counts, more: page.nextCursor !== null, loading: false, error: null, ready: true });
