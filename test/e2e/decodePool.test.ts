@@ -64,6 +64,18 @@ window.decodeFrames = async (prefix, indices, wrongCrcAt) => {
   return { results, startups };
 };
 
+window.workerStarts = async (url) => {
+  const frame = await fetchFrame(url);
+  const pool = new DecodePool(2);
+  pool.warm();
+  while (pool.startups.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  const whenFirstReady = pool.workers;
+  await pool.decode(frame);
+  const afterFirstFrame = pool.workers;
+  pool.dispose();
+  return { whenFirstReady, afterFirstFrame };
+};
+
 window.cancelQueued = async (url) => {
   const frame = await fetchFrame(url);
   const pool = new DecodePool(1);
@@ -136,6 +148,14 @@ describe('the decode pool in Chromium, on frames from the host binary route', ()
       }
       expect(result).toMatchObject({ type: 'Uint16Array', crcChecked: true, sha256: await referenceSha256(result.index) });
     }
+  });
+
+  it('warms one worker, and starts the next only once the first frame is decoded', async () => {
+    const starts = await page.evaluate(
+      (url) => (window as unknown as { workerStarts: (u: string) => Promise<{ whenFirstReady: number; afterFirstFrame: number }> }).workerStarts(url),
+      `${prefix}3`,
+    );
+    expect(starts).toEqual({ whenFirstReady: 1, afterFirstFrame: 2 });
   });
 
   it('cancels queued decodes with an AbortSignal and keeps working afterwards', async () => {

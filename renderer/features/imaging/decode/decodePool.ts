@@ -8,8 +8,9 @@ import type { DecodeRequest, DecodeResponse, WarmRequest } from './protocol.js';
  *
  * Cold start is what the first image waits for, so: the codec's WebAssembly is compiled once here
  * (streaming, while the first worker's script loads) and the compiled module is handed to every
- * worker, which only instantiates it; and workers start one at a time, so on a small machine the
- * first one is not slowed down by the others starting beside it.
+ * worker, which only instantiates it; workers start one at a time; and the second one starts only
+ * once the first frame is decoded, so on a small machine nothing starting beside it slows that
+ * frame down.
  */
 export interface FrameToDecode {
   readonly encoding: 'raw' | 'htj2k';
@@ -62,6 +63,8 @@ export class DecodePool {
   private nextId = 1;
   private disposed = false;
   private warming = false;
+  /** Whether any decode has finished: until then only one worker runs (see the class comment). */
+  private firstDecoded = false;
   private codecModule: Promise<WebAssembly.Module | undefined> | undefined;
   readonly size: number;
   /** One entry per worker that has finished starting, in the order they did. */
@@ -69,6 +72,11 @@ export class DecodePool {
 
   constructor(size = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2)), private readonly createWorker: WorkerFactory = defaultFactory) {
     this.size = Math.max(1, Math.trunc(size));
+  }
+
+  /** Workers started so far (ready or starting). */
+  get workers(): number {
+    return this.slots.length;
   }
 
   decode(frame: FrameToDecode, signal?: AbortSignal): Promise<DecodedFrame> {
@@ -92,7 +100,10 @@ export class DecodePool {
     });
   }
 
-  /** Starts the workers and loads the codec now (e.g. when a study opens), before frames arrive. */
+  /**
+   * Starts a worker and readies the codec now (e.g. when the imaging workspace opens), before frames
+   * arrive; the other workers follow once the first frame is decoded.
+   */
   warm(): void {
     if (this.disposed) return;
     this.warming = true;
@@ -119,7 +130,7 @@ export class DecodePool {
   private pump(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.busy === null);
-      if (!slot && this.slots.length < this.size && !this.slots.some((s) => s.starting)) slot = this.start();
+      if (!slot && this.canStartWorker()) slot = this.start();
       if (!slot) return;
       const job = this.queue.shift() as Job;
       const id = this.nextId++;
@@ -130,7 +141,11 @@ export class DecodePool {
   }
 
   private startNextWorker(): void {
-    if (this.slots.length < this.size && !this.slots.some((s) => s.starting)) this.start();
+    if (this.canStartWorker()) this.start();
+  }
+
+  private canStartWorker(): boolean {
+    return this.slots.length < this.size && !this.slots.some((s) => s.starting) && (this.firstDecoded || this.slots.length === 0);
   }
 
   private start(): Slot {
@@ -170,6 +185,10 @@ export class DecodePool {
     }
     const busy = slot.busy;
     slot.busy = null;
+    if (!this.firstDecoded) {
+      this.firstDecoded = true;
+      if (this.warming) this.startNextWorker();
+    }
     if (busy && busy.id === response.id) {
       const { job } = busy;
       job.signal?.removeEventListener('abort', job.onAbort);
