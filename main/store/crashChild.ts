@@ -11,7 +11,8 @@ import { Store } from './store.js';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: crashChild <dir>');
-const store = await Store.open({ file: join(dir, 'atrium.db'), sealer: new FileKeySealer(dir) });
+// Checkpoints in the background as the app does, so kills also land in the middle of one.
+const store = await Store.open({ file: join(dir, 'atrium.db'), sealer: new FileKeySealer(dir), backgroundCheckpointMs: 10 });
 const worklist = new Worklist(store);
 writeSync(1, 'ready\n');
 for (;;) {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodingDraftSchema } from '../../preload/contract.js';
 import { SOURCE_ROOT } from '../app/paths.js';
@@ -11,13 +11,18 @@ import { Worklist } from '../worklist/worklist.js';
 import { openTestStore, sampleEncounters } from './storeTestKit.js';
 
 const RUNS = 50;
-// Bundled inside the repository so the native SQLite module resolves from node_modules; started with plain node.
-const childFile = join(SOURCE_ROOT, '.cache', 'test', `crash-child-${process.pid}.mjs`);
+// Bundled inside the repository so the native SQLite module resolves from node_modules; started with plain
+// node. The store's worker (its background checkpoints) is built beside it, as scripts/build.mjs does for the app.
+const childDir = join(SOURCE_ROOT, '.cache', 'test', `crash-child-${process.pid}`);
+const childFile = join(childDir, 'crashChild.mjs');
 let dir: string;
 
 beforeAll(async () => {
-  mkdirSync(join(SOURCE_ROOT, '.cache', 'test'), { recursive: true });
-  await build({ entryPoints: [join(SOURCE_ROOT, 'main', 'store', 'crashChild.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['better-sqlite3-multiple-ciphers'], outfile: childFile, logLevel: 'silent' });
+  mkdirSync(childDir, { recursive: true });
+  const bundle: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['better-sqlite3-multiple-ciphers'], logLevel: 'silent' };
+  await build({ ...bundle, entryPoints: [join(SOURCE_ROOT, 'main', 'store', 'crashChild.ts')], outfile: childFile });
+  await build({ ...bundle, entryPoints: [join(SOURCE_ROOT, 'main', 'store', 'storeReadWorkerImpl.ts')], outfile: join(childDir, 'storeReadWorkerImpl.js') });
+  copyFileSync(join(SOURCE_ROOT, 'main', 'store', 'storeReadWorker.mjs'), join(childDir, 'storeReadWorker.mjs'));
   // tmpfs where there is one: a SIGKILL loses nothing the page cache holds, so fsync speed is beside the point.
   dir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/atrium-crash-') : tempDir();
   const store = await openTestStore(dir);
@@ -25,7 +30,7 @@ beforeAll(async () => {
   store.close();
 });
 afterAll(() => {
-  rmSync(childFile, { force: true });
+  rmSync(childDir, { recursive: true, force: true });
   if (dir.startsWith('/dev/shm/')) rmSync(dir, { recursive: true, force: true });
 });
 

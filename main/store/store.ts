@@ -7,6 +7,7 @@ import { loadStoreKey } from './storeKey.js';
 import { StatementCache } from './statementCache.js';
 import { StoreReader } from './storeReader.js';
 import { StoreError, translateSqliteError } from './storeErrors.js';
+import { WAL_BACKSTOP_PAGES, WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './walCheckpointer.js';
 import { acquireWriterLock } from './writerLock.js';
 
 export type Db = Database.Database;
@@ -33,6 +34,12 @@ export interface StoreOptions {
   readonly nativeBinding?: string;
   readonly busyTimeoutMs?: number;
   readonly now?: () => number;
+  /**
+   * Checkpoint the WAL from a worker thread every this many milliseconds instead of inside commits
+   * (the app and the bench; see walCheckpointer.ts). Off by default: a short-lived CLI or test process
+   * has no use for a thread.
+   */
+  readonly backgroundCheckpointMs?: number;
 }
 
 export interface StoreStatus {
@@ -110,6 +117,8 @@ export class Store {
   readonly audit: AuditLog;
   private readonly statements: StatementCache;
   private readonly changeListeners = new Set<(encounterIds: string[]) => void>();
+  /** Present when the WAL is checkpointed in the background (`backgroundCheckpointMs`). */
+  readonly checkpointer: WalCheckpointer | null;
 
   private constructor(
     readonly db: Db,
@@ -120,6 +129,12 @@ export class Store {
   ) {
     this.audit = new AuditLog(db);
     this.statements = new StatementCache(db);
+    this.checkpointer = null;
+    if (!status.readOnly && options.backgroundCheckpointMs !== undefined) {
+      db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      this.checkpointer = new WalCheckpointer({ file: status.file, key, everyMs: options.backgroundCheckpointMs, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    }
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -299,6 +314,7 @@ export class Store {
 
   close(): void {
     if (!this.db.open) return;
+    this.checkpointer?.stop();
     try {
       if (!this.status.readOnly) this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {

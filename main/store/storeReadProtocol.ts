@@ -9,11 +9,25 @@ export type ReadRequest =
 
 export type ReadResult<R extends ReadRequest> = R extends { op: 'list' } ? WorklistPage : R extends { op: 'counts' } ? Omit<WorklistCounts, 'readOnly' | 'readOnlyReason'> : string[];
 
-/** The worker's start-up data. The key is not here: it comes as the first message (never argv, env or workerData). */
-export interface ReadWorkerData {
-  readonly file: string;
-  readonly nativeBinding: string | null;
-}
+/**
+ * A store worker thread's start-up data. The key is not here: it comes as the first message (never
+ * argv, env or workerData). A `reader` answers reads on a read-only connection; a `checkpointer` copies
+ * the WAL into the database file in the background (see walCheckpointer.ts).
+ */
+export type ReadWorkerData =
+  | { readonly role: 'reader'; readonly file: string; readonly nativeBinding: string | null }
+  | {
+      readonly role: 'checkpointer';
+      readonly file: string;
+      readonly nativeBinding: string | null;
+      readonly everyMs: number;
+      /** One Int32: CHECKPOINT_IDLE, CHECKPOINT_RUNNING or CHECKPOINT_STOPPED, shared with the main thread. */
+      readonly state: SharedArrayBuffer;
+    };
+
+export const CHECKPOINT_IDLE = 0;
+export const CHECKPOINT_RUNNING = 1;
+export const CHECKPOINT_STOPPED = 2;
 
 export type ToWorker = { readonly type: 'open'; readonly key: Uint8Array } | { readonly type: 'read'; readonly id: number; readonly request: ReadRequest };
 
@@ -21,7 +35,16 @@ export type FromWorker =
   | { readonly type: 'opened' }
   | { readonly type: 'open_failed'; readonly error: SerializedError }
   | { readonly type: 'result'; readonly id: number; readonly result: unknown }
-  | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };
+  | { readonly type: 'error'; readonly id: number; readonly error: SerializedError }
+  | { readonly type: 'checkpointed'; readonly progress: CheckpointProgress }
+  | { readonly type: 'checkpoint_failed'; readonly error: SerializedError };
+
+/** One background checkpoint: WAL frames in the log, and how many of them are now in the database file. */
+export interface CheckpointProgress {
+  readonly walFrames: number;
+  readonly backfilledFrames: number;
+  readonly ms: number;
+}
 
 export interface SerializedError {
   readonly code: StoreErrorCode | null;

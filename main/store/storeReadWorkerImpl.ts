@@ -3,14 +3,16 @@ import { countWorklist, listPage, searchEncounterIds, type Prepare } from '../wo
 import { StatementCache } from './statementCache.js';
 import { openConnection, type Db } from './store.js';
 import { StoreError } from './storeErrors.js';
-import type { FromWorker, ReadRequest, ReadWorkerData, SerializedError, ToWorker } from './storeReadProtocol.js';
+import { CHECKPOINT_IDLE, CHECKPOINT_RUNNING, type FromWorker, type ReadRequest, type ReadWorkerData, type SerializedError, type ToWorker } from './storeReadProtocol.js';
 
 /**
- * The store's read worker: one read-only connection (WAL lets it read while the main thread writes)
- * answering the heavy reads, so a page, a count or a search never stalls the main event loop.
+ * The store's worker threads. A reader holds one read-only connection (WAL lets it read while the main
+ * thread writes) answering the heavy reads, so a page, a count or a search never stalls the main event
+ * loop. A checkpointer copies committed WAL frames into the database file in the background, so no
+ * commit on the main thread ever pays for a checkpoint.
  */
+if (!parentPort) throw new Error('storeReadWorkerImpl runs only as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('storeReadWorkerImpl runs only as a worker thread');
 const data = workerData as ReadWorkerData;
 let db: Db | null = null;
 let prepare: Prepare | null = null;
@@ -30,14 +32,52 @@ function answer(request: ReadRequest, run: Prepare): unknown {
   }
 }
 
+/**
+ * PASSIVE checkpoints every `everyMs`: they copy what no reader still needs and never wait for the
+ * writer, which keeps committing meanwhile. Nothing to copy costs a look at the WAL index, no I/O. The
+ * shared state lets the main thread stop the loop between checkpoints (Store.close truncates the WAL).
+ */
+function checkpointLoop(connection: Db, everyMs: number, state: Int32Array): void {
+  let last = '';
+  const tick = () => {
+    if (Atomics.compareExchange(state, 0, CHECKPOINT_IDLE, CHECKPOINT_RUNNING) !== CHECKPOINT_IDLE) return connection.close();
+    try {
+      const started = performance.now();
+      const [result] = connection.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      const seen = `${result?.log}:${result?.checkpointed}`;
+      if (result && seen !== last) port.postMessage({ type: 'checkpointed', progress: { walFrames: result.log, backfilledFrames: result.checkpointed, ms: performance.now() - started } } satisfies FromWorker);
+      last = seen;
+    } catch (error) {
+      port.postMessage({ type: 'checkpoint_failed', error: serialize(error) } satisfies FromWorker);
+    } finally {
+      Atomics.store(state, 0, CHECKPOINT_IDLE);
+      Atomics.notify(state, 0);
+    }
+    setTimeout(tick, everyMs);
+  };
+  setTimeout(tick, everyMs);
+}
+
+function open(key: Uint8Array): FromWorker {
+  const binding = data.nativeBinding ? { nativeBinding: data.nativeBinding } : {};
+  if (data.role === 'checkpointer') {
+    const connection = openConnection(data.file, Buffer.from(key), false, binding);
+    // It never commits, but a connection that did would checkpoint inline: the point is not to.
+    connection.pragma('wal_autocheckpoint = 0');
+    checkpointLoop(connection, data.everyMs, new Int32Array(data.state));
+    return { type: 'opened' };
+  }
+  db = openConnection(data.file, Buffer.from(key), true, binding);
+  const statements = new StatementCache(db);
+  prepare = (sql) => statements.get(sql);
+  return { type: 'opened' };
+}
+
 port.on('message', (message: ToWorker) => {
   let reply: FromWorker;
   if (message.type === 'open') {
     try {
-      db = openConnection(data.file, Buffer.from(message.key), true, data.nativeBinding ? { nativeBinding: data.nativeBinding } : {});
-      const statements = new StatementCache(db);
-      prepare = (sql) => statements.get(sql);
-      reply = { type: 'opened' };
+      reply = open(message.key);
     } catch (error) {
       reply = { type: 'open_failed', error: serialize(error) };
     }

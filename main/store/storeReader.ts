@@ -12,9 +12,21 @@ function revive(error: SerializedError): Error {
 }
 
 /**
- * The main thread's side of the store's read worker (storeReadWorkerImpl.ts). It is handed the store
- * key over the message channel, never through argv, the environment or workerData, and loads the same
- * native SQLite build as the writer (the Electron-ABI one in the app).
+ * Starts one of the store's worker threads (storeReadWorkerImpl.ts) and hands it the store key over
+ * the message channel, never through argv, the environment or workerData.
+ */
+export function startStoreWorker(workerData: ReadWorkerData, key: Buffer): Worker {
+  const worker = new Worker(new URL('./storeReadWorker.mjs', import.meta.url), { workerData });
+  const bytes = new Uint8Array(key);
+  const open: ToWorker = { type: 'open', key: bytes };
+  // A copy, transferred: its bytes leave this thread's heap with the message.
+  worker.postMessage(open, [bytes.buffer]);
+  return worker;
+}
+
+/**
+ * The main thread's side of the store's read worker (storeReadWorkerImpl.ts). It loads the same native
+ * SQLite build as the writer (the Electron-ABI one in the app).
  */
 export class StoreReader {
   private readonly pending = new Map<number, Pending>();
@@ -57,13 +69,7 @@ export class StoreReader {
   }
 
   static start(options: { file: string; key: Buffer; nativeBinding?: string }): StoreReader {
-    const workerData: ReadWorkerData = { file: options.file, nativeBinding: options.nativeBinding ?? null };
-    const reader = new StoreReader(new Worker(new URL('./storeReadWorker.mjs', import.meta.url), { workerData }));
-    const key = new Uint8Array(options.key);
-    const open: ToWorker = { type: 'open', key };
-    // Transferred, not copied: the key's bytes leave this thread's heap with the message.
-    reader.worker.postMessage(open, [key.buffer]);
-    return reader;
+    return new StoreReader(startStoreWorker({ role: 'reader', file: options.file, nativeBinding: options.nativeBinding ?? null }, options.key));
   }
 
   async read<R extends ReadRequest>(request: R): Promise<ReadResult<R>> {
