@@ -31,7 +31,7 @@ export function createHandlerRegistry(services: Services): HandlerRegistry {
   registry.register('settings.set', ({ key, value }) => services.settings.set(key, value));
   registry.register('session.status', () => services.principal.status());
   registerSessionHandlers(registry, services);
-  registerCodingHandlers(registry, () => services.coding);
+  registerCodingHandlers(registry, () => services.coding, () => services.startDrgEstimates());
   registerProductivityHandler(registry, services);
   registerWorklistHandlers(registry, services);
   registerImagingHandlers(registry, services);

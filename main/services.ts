@@ -5,6 +5,7 @@ import { createCodeSuggester } from './inference/createCodeSuggester.js';
 import { IdentityCenterSession } from './aws/sso/identityCenterSession.js';
 import { BinaryRoutes } from './binary/binaryRoutes.js';
 import { CodingClient } from './coding/codingClient.js';
+import { DrgEstimator } from './coding/drgEstimates.js';
 import { defaultPolicyPath, PolicyError, readMachinePolicy } from './config/policy.js';
 import { readRegistryPolicy } from './config/registryPolicy.js';
 import { SettingsService } from './config/settingsService.js';
@@ -307,6 +308,24 @@ export class Services {
       const client = new CodingClient({ resourcesDir: this.env.resourcesDir, weightsFile: join(this.env.userDataDir, 'msdrg-weights.csv'), log: this.log });
       this.onDispose(() => client.dispose());
       return client;
+    });
+  }
+
+  /**
+   * The worklist's estimated MS-DRGs, regrouped in the coding worker whenever suggestions change. Started
+   * with the code sets' warm-up (once the worklist is interactive), never at start-up: the grouper's tables
+   * take seconds to load.
+   */
+  startDrgEstimates(): void {
+    this.once('drgEstimates', () => {
+      this.store.then(
+        (store) => {
+          const estimator = new DrgEstimator(store, async (encounter) => (await this.coding.group(encounter)).grouping, this.log);
+          this.onDispose(estimator.follow());
+        },
+        () => undefined, // the store's own failure is logged where it opens
+      );
+      return true;
     });
   }
 

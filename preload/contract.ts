@@ -235,6 +235,8 @@ export const WorklistFilterSchema = z
     maxAgeDays: z.number().int().min(0).max(36500).optional(),
     /** The search box, over the whole worklist: encounter id, MRN, payer or service line prefix, or words in the notes. */
     text: z.string().trim().min(1).max(200).optional(),
+    /** Estimated MS-DRG numbers ("193"); an encounter with no estimate matches none. */
+    estimatedDrg: z.array(z.string().regex(/^\d{3}$/, 'a three-digit MS-DRG')).min(1).max(50).optional(),
   })
   .strict();
 export type WorklistFilter = z.infer<typeof WorklistFilterSchema>;
@@ -242,14 +244,15 @@ export type WorklistFilter = z.infer<typeof WorklistFilterSchema>;
 export const WorklistListInputSchema = z
   .object({
     filter: WorklistFilterSchema.optional(),
-    /** `priority`: highest first; `age`: oldest discharge first. Both page by keyset, ties broken by id. */
-    sort: z.enum(['priority', 'age']).optional(),
+    /** `priority`: highest first; `age`: oldest discharge first; `drg`: estimated MS-DRG, highest number first, none last. All page by keyset, ties broken by id. */
+    sort: z.enum(['priority', 'age', 'drg']).optional(),
     limit: z.number().int().min(1).max(500).optional(),
     /** `nextCursor` of the previous page. */
     cursor: z.string().max(512).nullable().optional(),
   })
   .strict();
 export type WorklistListInput = z.infer<typeof WorklistListInputSchema>;
+export type WorklistSort = NonNullable<WorklistListInput['sort']>;
 
 export const WorklistItemSchema = z.object({
   id: z.string(),
@@ -266,6 +269,11 @@ export const WorklistItemSchema = z.object({
   dueDate: z.string().nullable(),
   drgImpact: z.number().nullable(),
   modelConfidence: z.number().nullable(),
+  /**
+   * The MS-DRG the grouper gives the encounter's suggested codes (main/coding/drgEstimates.ts), before any
+   * coder decided; the relative weight only when an administrator has loaded a weights table.
+   */
+  estimatedDrg: z.object({ drg: z.string(), title: z.string(), weight: z.number().nullable() }).nullable(),
   status: WorkStatusSchema,
   priority: z.number(),
   leaseOwner: z.string().nullable(),

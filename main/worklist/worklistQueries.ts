@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { WorklistCounts, WorklistFilter, WorklistItem, WorklistListInput, WorklistPage, WorkStatus } from '../../preload/contract.js';
+import type { WorklistCounts, WorklistFilter, WorklistItem, WorklistListInput, WorklistPage, WorklistSort, WorkStatus } from '../../preload/contract.js';
 import { StoreError } from '../store/storeErrors.js';
 import { dnfbDays, isoDay } from './priority.js';
 
@@ -24,6 +24,10 @@ export interface EncounterRow {
   due_date: string | null;
   drg_impact: number | null;
   model_confidence: number | null;
+  /** '' while there is no estimate (migration 0005). */
+  est_drg: string;
+  est_drg_title: string | null;
+  est_drg_weight: number | null;
   status: WorkStatus;
   priority: number;
   lease_owner: string | null;
@@ -32,12 +36,23 @@ export interface EncounterRow {
   synthetic: number;
 }
 
-type ItemRow = Pick<EncounterRow, 'id' | 'patient_name' | 'sex' | 'age' | 'facility' | 'payer' | 'service_line' | 'admit_date' | 'discharge_date' | 'due_date' | 'drg_impact' | 'model_confidence' | 'status' | 'priority' | 'lease_owner' | 'lease_expires_ms' | 'synthetic'>;
-const ITEM_COLUMNS = 'id, patient_name, sex, age, facility, payer, service_line, admit_date, discharge_date, due_date, drg_impact, model_confidence, status, priority, lease_owner, lease_expires_ms, synthetic';
+type ItemRow = Pick<EncounterRow, 'id' | 'patient_name' | 'sex' | 'age' | 'facility' | 'payer' | 'service_line' | 'admit_date' | 'discharge_date' | 'due_date' | 'drg_impact' | 'model_confidence' | 'est_drg' | 'est_drg_title' | 'est_drg_weight' | 'status' | 'priority' | 'lease_owner' | 'lease_expires_ms' | 'synthetic'>;
+const ITEM_COLUMNS = 'id, patient_name, sex, age, facility, payer, service_line, admit_date, discharge_date, due_date, drg_impact, model_confidence, est_drg, est_drg_title, est_drg_weight, status, priority, lease_owner, lease_expires_ms, synthetic';
 export const OPEN_STATUSES: readonly WorkStatus[] = ['ready', 'in_progress', 'hold', 'query'];
 
-type Sort = 'priority' | 'age';
+type Sort = WorklistSort;
 type Cursor = { s: Sort; k: number | string; id: string };
+
+/**
+ * Each sort as its key column, direction and keyset condition. The condition repeats the bound alone
+ * (`priority <= ?`) so that SQLite seeks to the cursor instead of scanning up to it.
+ */
+const SORTS: Readonly<Record<Sort, { key: 'priority' | 'discharge_date' | 'est_drg'; order: string; after: string }>> = {
+  priority: { key: 'priority', order: 'priority DESC, id', after: '(priority <= ? AND (priority < ? OR id > ?))' },
+  age: { key: 'discharge_date', order: 'discharge_date, id', after: '(discharge_date >= ? AND (discharge_date > ? OR id > ?))' },
+  // Descending puts '' (no estimate) last.
+  drg: { key: 'est_drg', order: 'est_drg DESC, id', after: '(est_drg <= ? AND (est_drg < ? OR id > ?))' },
+};
 
 function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -64,6 +79,7 @@ export function filterSql(filter: WorklistFilter, now: number): { where: string[
   inList('facility', filter.facility);
   inList('payer', filter.payer);
   inList('service_line', filter.serviceLine);
+  inList('est_drg', filter.estimatedDrg);
   if (filter.minAgeDays !== undefined) {
     where.push('discharge_date <= ?');
     params.push(isoDay(now - filter.minAgeDays * 86_400_000));
@@ -78,20 +94,18 @@ export function filterSql(filter: WorklistFilter, now: number): { where: string[
 
 /**
  * One keyset page. The ids are chosen first (an index answers the filter and the order without
- * visiting rows, see migration 0003), then only those rows are read. The redundant `priority <= ?`
- * (or `discharge_date >= ?`) lets SQLite seek to the cursor instead of scanning up to it.
+ * visiting rows, see migrations 0003 and 0005), then only those rows are read.
  */
 export function listPage(prepare: Prepare, input: WorklistListInput, now: number): WorklistPage {
   const sort: Sort = input.sort ?? 'priority';
   const limit = input.limit ?? 100;
   const { where, params } = filterSql(input.filter ?? {}, now);
-  const key = sort === 'priority' ? 'priority' : 'discharge_date';
+  const { key, order, after } = SORTS[sort];
   if (input.cursor) {
     const c = decodeCursor(input.cursor, sort);
-    where.push(sort === 'priority' ? '(priority <= ? AND (priority < ? OR id > ?))' : '(discharge_date >= ? AND (discharge_date > ? OR id > ?))');
+    where.push(after);
     params.push(c.k, c.k, c.id);
   }
-  const order = sort === 'priority' ? 'priority DESC, id' : 'discharge_date, id';
   const rows = prepare<unknown[], EncounterRow>(
     `SELECT ${ITEM_COLUMNS} FROM encounters WHERE id IN (SELECT id FROM encounters WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?) ORDER BY ${order}`,
   ).all(...params, limit + 1);
@@ -169,6 +183,7 @@ export function toItem(r: ItemRow, now: number): WorklistItem {
     dueDate: r.due_date,
     drgImpact: r.drg_impact,
     modelConfidence: r.model_confidence,
+    estimatedDrg: r.est_drg === '' ? null : { drg: r.est_drg, title: r.est_drg_title ?? '', weight: r.est_drg_weight },
     status: r.status,
     priority: r.priority,
     leaseOwner: r.lease_owner,

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { WorkStatus, WorklistFilter } from '../../../preload/contract';
+import type { WorkStatus, WorklistFilter, WorklistSort } from '../../../preload/contract';
 import { api } from '../../api';
 import { useAppStore } from '../../app/store';
 import { ProductivityPanel } from '../coding/ProductivityPanel';
 import { STATUS_LABEL, WORKLIST_COLUMNS } from './columns';
-import { deleteView, readViews, saveView, type SavedView } from './savedViews';
+import { deleteView, parseDrgList, readViews, saveView, type SavedView } from './savedViews';
 import { OPENING_SORT, OPENING_STATUSES, useWorklist } from './useWorklist';
 import { VirtualGrid } from './VirtualGrid';
 
@@ -20,7 +20,8 @@ const SEARCH_SETTLE_MS = 200;
  */
 export function WorklistView() {
   const [statuses, setStatuses] = useState<WorkStatus[]>([...OPENING_STATUSES]);
-  const [sort, setSort] = useState<'priority' | 'age'>(OPENING_SORT);
+  const [sort, setSort] = useState<WorklistSort>(OPENING_SORT);
+  const [drgText, setDrgText] = useState('');
   const [query, setQuery] = useState('');
   const [text, setText] = useState('');
   const [columns, setColumns] = useState<string[]>(ALL_COLUMNS);
@@ -34,7 +35,11 @@ export function WorklistView() {
     const timer = setTimeout(() => setText(query.trim()), SEARCH_SETTLE_MS);
     return () => clearTimeout(timer);
   }, [query]);
-  const filter = useMemo<WorklistFilter>(() => ({ ...(statuses.length ? { status: statuses } : {}), ...(text ? { text } : {}) }), [statuses, text]);
+  const drgs = useMemo(() => parseDrgList(drgText), [drgText]);
+  const filter = useMemo<WorklistFilter>(
+    () => ({ ...(statuses.length ? { status: statuses } : {}), ...(text ? { text } : {}), ...(drgs.length ? { estimatedDrg: drgs } : {}) }),
+    [statuses, text, drgs],
+  );
   const worklist = useWorklist(filter, sort);
   const rows = worklist.rows;
   const shownColumns = useMemo(() => columns.flatMap((id) => WORKLIST_COLUMNS.filter((c) => c.id === id)), [columns]);
@@ -42,6 +47,7 @@ export function WorklistView() {
   const applyView = (view: SavedView) => {
     setStatuses(view.statuses);
     setSort(view.sort);
+    setDrgText(view.drgs.join(', '));
     setQuery(view.text);
     setText(view.text);
     setColumns(view.columns.length ? view.columns : ALL_COLUMNS);
@@ -54,7 +60,7 @@ export function WorklistView() {
     setNaming(null);
     if (!name) return;
     try {
-      setViews(saveView(localStorage, { name, statuses, sort, text: query.trim(), columns }));
+      setViews(saveView(localStorage, { name, statuses, sort, text: query.trim(), columns, drgs }));
       setViewName(name);
     } catch (error) {
       patch({ notice: `View not saved: ${(error as Error).message}` });
@@ -101,11 +107,19 @@ export function WorklistView() {
         </div>
         <label className="inline">
           Sort
-          <select value={sort} onChange={(e) => setSort(e.target.value as 'priority' | 'age')}>
+          <select value={sort} onChange={(e) => setSort(e.target.value as WorklistSort)}>
             <option value="priority">Priority</option>
             <option value="age">Oldest discharge</option>
+            <option value="drg">Estimated DRG</option>
           </select>
         </label>
+        <input
+          size={16}
+          aria-label="Show only these estimated DRGs"
+          placeholder="Est. DRG: 193, 871"
+          value={drgText}
+          onChange={(e) => setDrgText(e.target.value)}
+        />
         <input
           ref={search}
           type="search"

@@ -25,6 +25,17 @@ function Confidence({ value }: { value: number | null }) {
   );
 }
 
+/** The DRG number (with its weight when a weights table is loaded); the title, and that it is an estimate, on hover. */
+function EstimatedDrg({ value }: { value: WorklistItem['estimatedDrg'] }) {
+  if (value === null) return <span className="muted" title="No estimate: no suggestions the grouper can group">—</span>;
+  return (
+    <span className="mono" title={`Estimated from the suggestions: MS-DRG ${value.drg} ${value.title}`}>
+      {value.drg}
+      {value.weight !== null && <span className="muted"> · {value.weight.toFixed(2)}</span>}
+    </span>
+  );
+}
+
 /** Columns a view shows when it names none (every column). */
 export const WORKLIST_COLUMNS: readonly GridColumn<WorklistItem>[] = [
   { id: 'priority', header: 'Priority', width: '60px', align: 'end', cell: (r) => r.priority.toFixed(1) },
@@ -38,6 +49,7 @@ export const WORKLIST_COLUMNS: readonly GridColumn<WorklistItem>[] = [
   { id: 'serviceLine', header: 'Service line', width: 'minmax(80px, 1.1fr)', cell: (r) => r.serviceLine },
   { id: 'dnfb', header: 'DNFB', width: '48px', align: 'end', cell: (r) => r.dnfbDays },
   { id: 'drg', header: 'DRG impact', width: '76px', align: 'end', cell: (r) => (r.drgImpact === null ? '—' : r.drgImpact.toFixed(2)) },
+  { id: 'estDrg', header: 'Est. DRG', width: '76px', cell: (r) => <EstimatedDrg value={r.estimatedDrg} /> },
   { id: 'confidence', header: 'Confidence', width: '92px', cell: (r) => <Confidence value={r.modelConfidence} /> },
   { id: 'status', header: 'Status', width: '96px', cell: (r) => <span className={`status status-${r.status}`}>{STATUS_LABEL[r.status]}</span> },
   { id: 'assignee', header: 'Assignee', width: 'minmax(70px, 0.9fr)', cell: (r) => r.leaseOwner ?? <span className="muted">—</span> },

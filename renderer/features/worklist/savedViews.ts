@@ -1,4 +1,4 @@
-import type { WorkStatus } from '../../../preload/contract';
+import type { WorklistSort, WorkStatus } from '../../../preload/contract';
 
 // Checked by hand rather than with zod: this module is in the first bundle, and zod plus the contract's
 // schemas would add a third to the JavaScript the worklist waits for.
@@ -9,25 +9,34 @@ export const WORK_STATUSES: readonly WorkStatus[] = ['ready', 'in_progress', 'ho
 export interface SavedView {
   readonly name: string;
   readonly statuses: WorkStatus[];
-  readonly sort: 'priority' | 'age';
+  readonly sort: WorklistSort;
   readonly text: string;
+  /** Estimated MS-DRGs to show only (none: every encounter); absent in views saved before the column. */
+  readonly drgs: string[];
   /** Ids of the columns shown, in order. */
   readonly columns: string[];
 }
 
 const isString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+const DRG = /^\d{3}$/;
+
+/** "193, 194 871" -> ['193', '194', '871']: the three-digit MS-DRGs typed in the filter, each once. */
+export function parseDrgList(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).filter((d) => DRG.test(d)))].slice(0, 50);
+}
 
 /** The view with its name trimmed, or null when anything in it is out of shape or out of bounds. */
 function parseView(v: unknown): SavedView | null {
   if (typeof v !== 'object' || v === null) return null;
-  const { name, statuses, sort, text, columns } = v as Record<string, unknown>;
+  const { name, statuses, sort, text, columns, drgs = [] } = v as Record<string, unknown>;
   const trimmed = typeof name === 'string' ? name.trim() : '';
   if (trimmed.length < 1 || trimmed.length > 60) return null;
   if (!Array.isArray(statuses) || statuses.length > 5 || !statuses.every((s) => WORK_STATUSES.includes(s as WorkStatus))) return null;
-  if (sort !== 'priority' && sort !== 'age') return null;
+  if (sort !== 'priority' && sort !== 'age' && sort !== 'drg') return null;
   if (!isString(text, 200)) return null;
   if (!Array.isArray(columns) || columns.length > 40 || !columns.every((c) => isString(c, 40))) return null;
-  return { name: trimmed, statuses: statuses as WorkStatus[], sort, text, columns: columns as string[] };
+  if (!Array.isArray(drgs) || drgs.length > 50 || !drgs.every((d) => typeof d === 'string' && DRG.test(d))) return null;
+  return { name: trimmed, statuses: statuses as WorkStatus[], sort, text, columns: columns as string[], drgs: drgs as string[] };
 }
 
 const KEY = 'atrium.worklist.views.v1';

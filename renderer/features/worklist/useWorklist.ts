@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { WorkStatus, WorklistCounts, WorklistFilter, WorklistItem, WorklistPage } from '../../../preload/contract';
+import type { WorkStatus, WorklistCounts, WorklistFilter, WorklistItem, WorklistPage, WorklistSort } from '../../../preload/contract';
 import { api } from '../../api';
 
 const PAGE = 200;
-type Sort = 'priority' | 'age';
+type Sort = WorklistSort;
 
 /** What the worklist shows when the station opens: work ready or in progress, by priority. */
 export const OPENING_STATUSES: readonly WorkStatus[] = ['ready', 'in_progress'];
