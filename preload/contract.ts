@@ -38,6 +38,7 @@ export const SettingsSchema = z.object({
     .max(32)
     .describe('Finding labels a radiologist can tick when verifying a study')
     .default(['pneumonia', 'nodule', 'haemorrhage', 'fracture', 'normal']),
+  'imaging.viewer.progressiveDisplay': z.boolean().describe('Show CT slices as soon as each arrives (off: only once the whole series is loaded)').default(true),
   'warehouse.kind': z.enum(['local', 'snowflake']).describe('Warehouse to sync with').default('local'),
   'warehouse.snowflake.account': z.string().min(1).max(255).nullable().describe('Snowflake account identifier').default(null),
   'warehouse.snowflake.warehouse': z.string().min(1).max(255).nullable().describe('Snowflake virtual warehouse').default(null),

@@ -36,10 +36,12 @@ export default function ImagingView() {
   const [recentKey, setRecentKey] = useState(0);
   const ticket = useRef(0);
 
-  // The viewer's code downloads and compiles while the radiologist picks a study, so opening a series does
-  // not wait for it. Only code: no workers start and no frames are fetched until a series opens.
+  // The viewer's code downloads and compiles while the radiologist picks a study, then cornerstone and one
+  // decode worker (codec compiled and warmed) get ready, so opening a series waits for none of them. No
+  // frame is fetched until a series opens.
   useEffect(() => {
     void loadViewer().catch(() => undefined);
+    void import('./viewer/stackSession').then((viewer) => viewer.prepareViewer()).catch(() => undefined);
   }, []);
 
   useEffect(() => {

@@ -73,4 +73,15 @@ describe('the prefetcher', () => {
     expect(h.prefetcher.loadedCount).toBe(4);
     expect(h.order.filter((i) => i === 3)).toHaveLength(1);
   });
+
+  it('settles once every slice in the window is loaded or failed, not before', async () => {
+    const h = harness(6, 4, 2, 1, [0]);
+    let settled = false;
+    void h.prefetcher.whenSettled().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toBe(false);
+    await h.settle();
+    expect(settled).toBe(true);
+    expect(h.prefetcher.loadedCount + h.failed.length).toBe(4);
+  });
 });

@@ -21,6 +21,7 @@ export class Prefetcher {
   private readonly loaded = new Set<number>();
   private readonly failed = new Set<number>();
   private stopped = false;
+  private settledWaiters: Array<() => void> = [];
 
   constructor(
     private readonly count: number,
@@ -62,6 +63,15 @@ export class Prefetcher {
 
   stop(): void {
     this.stopped = true;
+    for (const settled of this.settledWaiters.splice(0)) settled();
+  }
+
+  /** Resolves once every slice of the window is loaded or has failed: nothing in flight, nothing left. */
+  whenSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.settledWaiters.push(resolve);
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -93,5 +103,7 @@ export class Prefetcher {
         },
       );
     }
+    // Nothing in flight after a full pass: every wanted slice is loaded or failed.
+    if (this.inFlight.size === 0) for (const settled of this.settledWaiters.splice(0)) settled();
   }
 }

@@ -11,6 +11,8 @@ import { DecodePool } from '../decode/decodePool';
 const SCHEME = 'atrium';
 const registered = new Map<string, OpenedSeries>();
 let pool: DecodePool | null = null;
+/** Image ids whose next load leaves User Timing marks of its phases (the first slice a viewer shows). */
+const traced = new Set<string>();
 
 export function imageIdOf(series: OpenedSeries, index: number): string {
   return `${SCHEME}:${series.seriesId}/${index}`;
@@ -35,6 +37,11 @@ export function decodePool(): DecodePool {
 export function registerSeries(series: OpenedSeries): void {
   registered.set(series.seriesId, series);
   decodePool().warm();
+}
+
+/** The next load of `imageId` marks `ct-viewer:first-<phase>` (response, body, decoded, image) for profiling. */
+export function markPhasesOf(imageId: string): void {
+  traced.add(imageId);
 }
 
 export function unregisterSeries(series: OpenedSeries): void {
@@ -97,14 +104,19 @@ function metadataFor(type: string, imageId: string): unknown {
   }
 }
 
-async function fetchAndDecode(series: OpenedSeries, index: number, signal: AbortSignal): Promise<{ hu: Float32Array; decodeMs: number }> {
+type Mark = (phase: string) => void;
+
+async function fetchAndDecode(series: OpenedSeries, index: number, signal: AbortSignal, mark: Mark): Promise<{ hu: Float32Array; decodeMs: number }> {
   const response = await fetch(`${series.frameUrlPrefix}${index}`, { signal });
   if (!response.ok) throw new Error(`slice ${index + 1}: HTTP ${response.status}`);
+  mark('response');
   const crc = response.headers.get('X-Frame-Crc32');
+  const bytes = await response.arrayBuffer();
+  mark('body');
   const decoded = await decodePool().decode(
     {
       encoding: response.headers.get('X-Frame-Encoding') === 'htj2k' ? 'htj2k' : 'raw',
-      bytes: await response.arrayBuffer(),
+      bytes,
       rows: series.rows,
       columns: series.columns,
       bitsAllocated: series.bitsAllocated,
@@ -113,6 +125,7 @@ async function fetchAndDecode(series: OpenedSeries, index: number, signal: Abort
     },
     signal,
   );
+  mark('decoded');
   if (decoded.pixels.length !== series.rows * series.columns) throw new Error(`slice ${index + 1}: ${decoded.pixels.length} pixels, expected ${series.rows * series.columns}`);
   const hu = new Float32Array(decoded.pixels.length);
   const { rescaleSlope: slope, rescaleIntercept: intercept } = series;
@@ -167,8 +180,11 @@ const loadFrame: Types.ImageLoaderFn = (imageId: string) => {
   const promise = (async () => {
     const found = parse(imageId);
     if (!found) throw new Error(`${imageId} is not part of an open series`);
-    const { hu, decodeMs } = await fetchAndDecode(found.series, found.index, abort.signal);
-    return toImage(imageId, found.series, hu, decodeMs);
+    const mark: Mark = traced.delete(imageId) ? (phase) => performance.mark(`ct-viewer:first-${phase}`) : () => undefined;
+    const { hu, decodeMs } = await fetchAndDecode(found.series, found.index, abort.signal, mark);
+    const image = toImage(imageId, found.series, hu, decodeMs);
+    mark('image');
+    return image;
   })();
   return { promise, cancelFn: () => abort.abort() };
 };

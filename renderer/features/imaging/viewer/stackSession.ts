@@ -2,9 +2,10 @@ import { cache, Enums, eventTarget, imageLoader, init as initCore, RenderingEngi
 import { ToolGroupManager, type Types as ToolTypes } from '@cornerstonejs/tools';
 import type { OpenedSeries } from '../../../../preload/contract';
 import { api } from '../../../api';
+import { useAppStore } from '../../../app/store';
 import { slicesInBudget, VIEWER_CACHE_BYTES, sliceBytes } from './cacheBudget';
 import { Prefetcher } from './prefetcher';
-import { decodePool, imageIdOf, imageIdsOf, installSeriesImages, registerSeries, unregisterSeries } from './seriesImages';
+import { decodePool, imageIdOf, imageIdsOf, installSeriesImages, markPhasesOf, registerSeries, unregisterSeries } from './seriesImages';
 import { createStackTools, installTools, measurementsFor, setLeftTool, type LeftTool, type Measurement } from './viewerTools';
 
 export interface HuReadout {
@@ -48,6 +49,21 @@ function setUpCornerstone(): void {
   }
   // Cornerstone's own eviction is the safety net; the prefetcher keeps it under budget first.
   cache.setMaxCacheSize(VIEWER_CACHE_BYTES + 4 * 1024 * 1024);
+}
+
+/**
+ * Readies what every series needs, before the first one is opened (the imaging workspace calls it when
+ * it opens, while the radiologist picks a study): cornerstone and its tools initialised, and a decode
+ * worker started with the codec compiled and warmed. Nothing is fetched or rendered.
+ */
+export function prepareViewer(): void {
+  setUpCornerstone();
+  decodePool().warm();
+}
+
+/** Whether slices are shown as they arrive (the default) rather than once all of them are loaded. */
+function progressiveDisplay(): boolean {
+  return useAppStore.getState().settings?.values['imaging.viewer.progressiveDisplay'] ?? true;
 }
 
 function errorText(error: unknown): string {
@@ -107,7 +123,10 @@ export class StackSession {
     return sliceBytes(this.series.rows, this.series.columns);
   }
 
-  /** Shows the middle slice as soon as it decodes, then loads its neighbours nearest first. */
+  /**
+   * Shows the middle slice as soon as it decodes, then loads its neighbours nearest first; with
+   * progressive display off (a setting), loads every slice first and then shows the middle one.
+   */
   async start(): Promise<void> {
     // User Timing marks: the phases of opening a series, for DevTools and the viewer bench.
     performance.mark('ct-viewer:start');
@@ -129,9 +148,18 @@ export class StackSession {
       () => eventTarget.removeEventListener(Enums.Events.WEBGL_CONTEXT_LOST, onContextLost),
     );
     this.listenToElement();
+    if (!progressiveDisplay()) {
+      await this.prefetcher.whenSettled();
+      performance.mark('ct-viewer:all-loaded');
+      if (this.disposed) return;
+      await this.mount(this.current.index);
+      return;
+    }
     // The first slice's fetch and decode start now, alongside the engine's set-up; setStack then
     // finds it in flight in the cache instead of asking again.
-    imageLoader.loadAndCacheImage(imageIdOf(this.series, this.current.index), { priority: -10, requestType: Enums.RequestType.Interaction }).catch(() => undefined);
+    const first = imageIdOf(this.series, this.current.index);
+    markPhasesOf(first);
+    imageLoader.loadAndCacheImage(first, { priority: -10, requestType: Enums.RequestType.Interaction }).catch(() => undefined);
     await this.mount(this.current.index);
     performance.mark('ct-viewer:first-loaded');
     if (!this.disposed) this.prefetcher.start();
@@ -172,6 +200,7 @@ export class StackSession {
     this.engine.enableElement({ viewportId: this.viewportId, type: Enums.ViewportType.STACK, element: this.element, defaultOptions: { background: [0, 0, 0] } });
     createStackTools(this.groupId, this.viewportId, this.engine.id);
     setLeftTool(this.toolGroup(), this.current.tool);
+    performance.mark('ct-viewer:engine-ready');
     try {
       await this.viewport().setStack(this.imageIds, index);
     } catch (error) {
