@@ -20,13 +20,14 @@ import { FramePipeline } from './imaging/framePipeline.js';
 import type { ImagingCatalog } from './imaging/imagingCatalog.js';
 import { SessionLock } from './session/sessionLock.js';
 import type { SyncEngine } from './sync/syncEngine.js';
+import type { SyncService } from './sync/syncService.js';
 import type { VerificationEvents } from './imaging/verificationEvents.js';
 import type { VerificationService } from './imaging/verificationService.js';
 import { UpdateController, type UpdaterPort } from './updates/updateController.js';
 import { Store } from './store/store.js';
 import { startStoreControl } from './store/storeControl.js';
 import { storeFile } from './store/storeLocation.js';
-import { formulaFromSettings } from './worklist/priority.js';
+import { computePriority, formulaFromSettings } from './worklist/priority.js';
 import { Worklist } from './worklist/worklist.js';
 
 /** What the process that hosts the services knows about itself; everything else derives from it. */
@@ -270,6 +271,11 @@ export class Services {
    * `warehouse.kind` says Snowflake. Loaded on first use; its status goes out as `sync.changed`.
    */
   get sync(): Promise<SyncEngine> {
+    return this.syncService.then((service) => service.engine);
+  }
+
+  /** The sync service behind `sync`: its engine and the background suggestions for pulled encounters. */
+  get syncService(): Promise<SyncService> {
     return this.once('sync', async () => {
       const store = await this.store;
       const { createSyncService } = await import('./sync/syncService.js');
@@ -282,6 +288,8 @@ export class Services {
         onChange: (status) => this.events.emit('sync.changed', status),
         afterSync: async () => (await this.verificationEvents).publishPending(),
         firstSyncDelayMs: FIRST_SYNC_DELAY_MS,
+        suggester: () => this.codeSuggester,
+        priorityOf: (inputs) => computePriority(inputs, formulaFromSettings((key) => this.settings.get(key)), store.now()),
         openSnowflake: async () =>
           (await import('./warehouse/snowflake/snowflakeStation.js')).openSnowflakeWarehouse({
             setting: (key) => this.settings.get(key),
@@ -294,7 +302,7 @@ export class Services {
       const { followWarehouse } = await import('./sync/followWarehouse.js');
       this.onDispose(followWarehouse({ settings: this.settings, principal: this.principal, service, userDataDir: this.env.userDataDir, log: this.log }));
       this.onDispose(() => service.dispose());
-      return service.engine;
+      return service;
     });
   }
 

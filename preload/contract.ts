@@ -173,6 +173,8 @@ export const SyncStatusSchema = z.object({
   lastError: z.string().nullable(),
   nextAttemptAt: z.number().int().nullable(),
   consecutiveFailures: z.number().int().nonnegative(),
+  /** The model's suggestions for pulled encounters, in the background after a pull; null when none are waiting. */
+  suggesting: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).nullable(),
 });
 export type SyncStatusInfo = z.infer<typeof SyncStatusSchema>;
 

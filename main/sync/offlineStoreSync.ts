@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { randomUUID } from 'node:crypto';
 import type { ConflictChoice, DeadLetter, ServerConflict } from '../../preload/contract.js';
 import type { Change } from '../warehouse/warehouse.js';
+import { computePriority, DEFAULT_FORMULA, isoDay, type PriorityInputs } from '../worklist/priority.js';
 import { encounterColumns, ServerConflicts } from './serverConflicts.js';
 import type { ApplyResult, OutboxEntry, Quarantined, SyncStore } from './syncStore.js';
 
@@ -30,6 +31,8 @@ export class OfflineStoreSync implements SyncStore {
     private readonly store: OfflineStorePort,
     /** The signed-in coder: decides whether a pulled encounter is assigned to this station's user. */
     private readonly principal: () => string | null,
+    /** The worklist priority of an encounter under the formula in force (main/worklist/priority.ts). */
+    private readonly priorityOf: (inputs: PriorityInputs) => number = (inputs) => computePriority(inputs, DEFAULT_FORMULA, store.now()),
   ) {}
 
   pendingCount(): number {
@@ -144,6 +147,7 @@ export class OfflineStoreSync implements SyncStore {
   applyPulled(stream: string, changes: readonly Change[], quarantined: readonly Quarantined[], cursor: number): ApplyResult {
     const me = this.principal();
     const touched = new Set<string>();
+    const reprioritise = new Set<string>();
     const extra: Quarantined[] = [];
     const result = this.store.write((): ApplyResult => {
       const db = this.store.db;
@@ -151,16 +155,21 @@ export class OfflineStoreSync implements SyncStore {
       let applied = 0;
       let skipped = 0;
       const encounter = db.prepare(
-        `INSERT INTO encounters (id, mrn, patient_name, facility, payer, service_line, admit_date, discharge_date, server_revision, assigned, status_changed_ms, updated_ms)
-         VALUES (@id, @mrn, @patientName, @facility, @payer, @serviceLine, @admitDate, @dischargeDate, @revision, @assigned, @now, @now)
-         ON CONFLICT (id) DO UPDATE SET mrn = excluded.mrn, patient_name = excluded.patient_name, service_line = excluded.service_line,
-           admit_date = excluded.admit_date, discharge_date = excluded.discharge_date, server_revision = excluded.server_revision,
-           assigned = excluded.assigned, updated_ms = excluded.updated_ms
+        `INSERT INTO encounters (id, mrn, patient_name, sex, age, facility, payer, service_line, admit_date, discharge_date, disposition, due_date,
+           synthetic, server_revision, assigned, status_changed_ms, updated_ms)
+         VALUES (@id, @mrn, @patientName, @sex, @age, @facility, @payer, @serviceLine, @admitDate, @dischargeDate, @disposition, @dueDate,
+           @synthetic, @revision, @assigned, @now, @now)
+         ON CONFLICT (id) DO UPDATE SET mrn = excluded.mrn, patient_name = excluded.patient_name, sex = excluded.sex, age = excluded.age,
+           facility = excluded.facility, payer = excluded.payer, service_line = excluded.service_line, admit_date = excluded.admit_date,
+           discharge_date = excluded.discharge_date, disposition = excluded.disposition, due_date = excluded.due_date, synthetic = excluded.synthetic,
+           server_revision = excluded.server_revision, assigned = excluded.assigned, updated_ms = excluded.updated_ms
          WHERE excluded.server_revision > encounters.server_revision`,
       );
       // A change under a coder's draft is applied, and recorded for the coder to decide on.
       const conflicts = new ServerConflicts(db, me);
       const hasEncounter = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM encounters WHERE id = ?');
+      const dropSuggestions = db.prepare('DELETE FROM suggestions WHERE encounter_id = ?');
+      const unseen = db.prepare('UPDATE encounters SET model_confidence = NULL WHERE id = ? AND model_confidence IS NOT NULL');
       const note = db.prepare(
         `INSERT INTO notes (id, encounter_id, kind, text, created_ms, server_revision) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, text = excluded.text, server_revision = excluded.server_revision
@@ -170,8 +179,11 @@ export class OfflineStoreSync implements SyncStore {
         let changed: number;
         if (c.entity === 'encounter') {
           const before = conflicts.before(c);
-          changed = encounter.run({ id: c.record.encounterId, facility: 'unknown', payer: 'unknown', revision: c.version, now, ...encounterColumns(c.record, me) }).changes;
-          if (changed > 0) touched.add(c.record.encounterId);
+          changed = encounter.run({ id: c.record.encounterId, revision: c.version, now, ...encounterColumns(c.record, me) }).changes;
+          if (changed > 0) {
+            touched.add(c.record.encounterId);
+            reprioritise.add(c.record.encounterId);
+          }
           if (changed > 0 && before) conflicts.record(before, c.version, now);
         } else {
           if ((hasEncounter.get(c.record.encounterId)?.n ?? 0) === 0) {
@@ -180,11 +192,20 @@ export class OfflineStoreSync implements SyncStore {
           }
           const before = conflicts.before(c);
           changed = note.run(c.entityId, c.record.encounterId, c.record.kind, c.record.text, now, c.version).changes;
-          if (changed > 0) touched.add(c.record.encounterId);
+          if (changed > 0) {
+            touched.add(c.record.encounterId);
+            // Suggestions point into the old text: they go, and the model sees the encounter again (PulledSuggestions).
+            dropSuggestions.run(c.record.encounterId);
+            if (unseen.run(c.record.encounterId).changes > 0) reprioritise.add(c.record.encounterId);
+          }
           if (changed > 0 && before) conflicts.record(before, c.version, now);
         }
         if (changed > 0) applied++;
         else skipped++;
+      }
+      if (reprioritise.size > 0) {
+        const setPriority = priorityWriter(db, this.priorityOf, now);
+        for (const id of reprioritise) setPriority(id);
       }
       const all = [...quarantined, ...extra];
       if (all.length > 0) {
@@ -202,4 +223,21 @@ export class OfflineStoreSync implements SyncStore {
     if (touched.size > 0) this.store.notifyChange([...touched]);
     return result;
   }
+}
+
+/**
+ * Stores encounters' priorities from their current rows (pulled fields, model confidence); the returned
+ * function runs inside a write. An encounter with no discharge date yet counts as discharged today.
+ */
+export function priorityWriter(db: Database.Database, priorityOf: (inputs: PriorityInputs) => number, now: number): (encounterId: string) => void {
+  const read = db.prepare<[string], { discharge_date: string; payer: string; drg_impact: number | null; model_confidence: number | null; due_date: string | null }>(
+    'SELECT discharge_date, payer, drg_impact, model_confidence, due_date FROM encounters WHERE id = ?',
+  );
+  const write = db.prepare('UPDATE encounters SET priority = ? WHERE id = ?');
+  return (encounterId) => {
+    const row = read.get(encounterId);
+    if (!row) return;
+    const dischargeDate = row.discharge_date || isoDay(now);
+    write.run(priorityOf({ dischargeDate, payer: row.payer, drgImpact: row.drg_impact, modelConfidence: row.model_confidence, dueDate: row.due_date }), encounterId);
+  };
 }

@@ -18,6 +18,13 @@ export function encounterColumns(r: EncounterPayload, me: string | null) {
     serviceLine: r.serviceLine ?? 'unassigned',
     admitDate: r.admitDate ?? '',
     dischargeDate: r.dischargeDate ?? '',
+    sex: r.sex ?? null,
+    age: r.age ?? null,
+    facility: r.facility ?? 'unknown',
+    payer: r.payer ?? 'unknown',
+    disposition: r.disposition ?? null,
+    dueDate: r.dueDate ?? null,
+    synthetic: r.synthetic ? 1 : 0,
     // Voided, or held by another coder: no longer on this coder's worklist.
     assigned: r.status === 'open' && (r.assignedTo === null || r.assignedTo === me) ? 1 : 0,
   };
@@ -29,6 +36,12 @@ const ENCOUNTER_FIELDS = [
   ['service_line', 'Service line', 'serviceLine'],
   ['admit_date', 'Admitted', 'admitDate'],
   ['discharge_date', 'Discharged', 'dischargeDate'],
+  ['sex', 'Sex', 'sex'],
+  ['age', 'Age', 'age'],
+  ['facility', 'Facility', 'facility'],
+  ['payer', 'Payer', 'payer'],
+  ['disposition', 'Disposition', 'disposition'],
+  ['due_date', 'Due', 'dueDate'],
 ] as const;
 
 interface LocalEncounter {
@@ -37,8 +50,18 @@ interface LocalEncounter {
   service_line: string;
   admit_date: string;
   discharge_date: string;
+  sex: string | null;
+  age: number | null;
+  facility: string;
+  payer: string;
+  disposition: string | null;
+  due_date: string | null;
   assigned: number;
   draft: string | null;
+}
+
+function text(value: string | number | null): string | null {
+  return value === null ? null : String(value);
 }
 
 function assignmentText(r: EncounterPayload | null, assigned: number): string {
@@ -63,7 +86,8 @@ export class ServerConflicts {
     private readonly me: string | null,
   ) {
     this.localEncounter = db.prepare<[string], LocalEncounter>(
-      `SELECT e.mrn, e.patient_name, e.service_line, e.admit_date, e.discharge_date, e.assigned, d.payload AS draft
+      `SELECT e.mrn, e.patient_name, e.service_line, e.admit_date, e.discharge_date, e.sex, e.age, e.facility, e.payer, e.disposition, e.due_date,
+         e.assigned, d.payload AS draft
        FROM encounters e LEFT JOIN coding_drafts d ON d.encounter_id = e.id
        WHERE e.id = ? AND (d.encounter_id IS NOT NULL OR e.status = 'in_progress')`,
     );
@@ -78,7 +102,7 @@ export class ServerConflicts {
     const differences: Differences = {};
     if (change.entity === 'encounter') {
       const theirs = encounterColumns(change.record, this.me);
-      for (const [column, label, key] of ENCOUNTER_FIELDS) differences[column] = { label, mine: local[column], theirs: theirs[key] };
+      for (const [column, label, key] of ENCOUNTER_FIELDS) differences[column] = { label, mine: text(local[column]), theirs: text(theirs[key]) };
       differences['assignment'] = { label: 'Assignment', mine: assignmentText(null, local.assigned), theirs: assignmentText(change.record, theirs.assigned) };
     } else {
       const note = this.localNote.get(change.entityId);

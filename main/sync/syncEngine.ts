@@ -24,6 +24,8 @@ export interface SyncStatus {
   readonly lastError: string | null;
   readonly nextAttemptAt: number | null;
   readonly consecutiveFailures: number;
+  /** Suggestions for pulled encounters, computed after the sync (see PulledSuggestions). */
+  readonly suggesting: { readonly done: number; readonly total: number } | null;
 }
 
 export interface SyncReport {
@@ -63,6 +65,8 @@ export interface SyncEngineOptions {
    * not fail the sync or hold back the coder's pull.
    */
   readonly afterSync?: () => Promise<unknown>;
+  /** Where the background suggestions for pulled encounters stand, shown with the sync status. */
+  readonly suggesting?: () => SyncStatus['suggesting'];
 }
 
 const STREAM = 'worklist';
@@ -119,6 +123,7 @@ export class SyncEngine {
       lastError: this.lastError,
       nextAttemptAt: this.nextAttemptAt,
       consecutiveFailures: this.failures,
+      suggesting: this.o.suggesting?.() ?? null,
     };
   }
 
@@ -343,6 +348,11 @@ export class SyncEngine {
       this.emit();
       if (!page.hasMore) break;
     }
+  }
+
+  /** Something shown in the status besides the sync itself changed (the background suggestions). */
+  announce(): void {
+    this.emit();
   }
 
   private emit(): void {

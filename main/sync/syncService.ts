@@ -1,8 +1,11 @@
 import { join } from 'node:path';
+import type { CodeSuggester } from '../inference/codeSuggester.js';
 import type { Logger } from '../log/logger.js';
 import { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import type { PriorityInputs } from '../worklist/priority.js';
 import { OfflineStoreSync, type OfflineStorePort } from './offlineStoreSync.js';
+import { PulledSuggestions } from './pulledSuggestions.js';
 import { SyncEngine, type SyncStatus } from './syncEngine.js';
 
 export interface SyncServiceOptions {
@@ -18,10 +21,16 @@ export interface SyncServiceOptions {
   readonly openSnowflake: () => Promise<Warehouse>;
   /** How long after start the first scheduled sync waits (the app keeps its launch free of sync work). */
   readonly firstSyncDelayMs?: number;
+  /** The suggester for pulled encounters the model has not seen (loaded only when there are some). */
+  readonly suggester: () => CodeSuggester;
+  /** The worklist priority under the formula in force: pulled encounters are stored with theirs. */
+  readonly priorityOf: (inputs: PriorityInputs) => number;
 }
 
 export interface SyncService {
   readonly engine: SyncEngine;
+  /** Suggestions for pulled encounters; started after every sync, awaited by the first run's demo. */
+  readonly suggestions: PulledSuggestions;
   /** Closes the warehouse in use, so the next sync opens the one settings name now (or signs in again). */
   forgetWarehouse(): Promise<void>;
   dispose(): Promise<void>;
@@ -37,13 +46,19 @@ export function localWarehouseFile(userDataDir: string): string {
  * on the timer and nudged after every local write. Loaded on first use (it pulls in the drivers).
  */
 export function createSyncService(o: SyncServiceOptions): SyncService {
-  const sync = new OfflineStoreSync(o.store, o.principal);
+  const sync = new OfflineStoreSync(o.store, o.principal, o.priorityOf);
+  const suggestions = new PulledSuggestions({ store: o.store, suggester: o.suggester, priorityOf: o.priorityOf, log: o.log });
   let warehouse: Warehouse | undefined;
   const engine = new SyncEngine({
     store: sync,
     log: o.log,
     onChange: o.onChange,
-    ...(o.afterSync ? { afterSync: o.afterSync } : {}),
+    suggesting: () => suggestions.current(),
+    afterSync: async () => {
+      // Not awaited: the model may take minutes over a large pull, and the next sync should not wait for it.
+      suggestions.run().catch((error: unknown) => o.log.warn('suggest.pulled_failed', { error: error as Error }));
+      await o.afterSync?.();
+    },
     warehouse: async () => {
       if (warehouse) return warehouse;
       if (o.warehouseKind() === 'snowflake') {
@@ -62,9 +77,11 @@ export function createSyncService(o: SyncServiceOptions): SyncService {
   const stop = o.store.onChange(() => {
     if (sync.pendingCount() > 0) engine.notifyLocalWrite();
   });
+  const stopSuggesting = suggestions.onProgress(() => engine.announce());
   engine.start(o.firstSyncDelayMs);
   return {
     engine,
+    suggestions,
     forgetWarehouse: async () => {
       const current = warehouse;
       warehouse = undefined;
@@ -72,6 +89,7 @@ export function createSyncService(o: SyncServiceOptions): SyncService {
     },
     dispose: async () => {
       stop();
+      stopSuggesting();
       engine.stop();
       await warehouse?.close();
     },

@@ -44,6 +44,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           admitDate: '2026-11-20',
           dischargeDate: '2026-11-24',
           serviceLine: SERVICE_LINES[i % SERVICE_LINES.length] as string,
+          payer: 'Medicare',
+          synthetic: true,
           assignedTo: values.assign ?? null,
         }));
         await warehouse.upsertEncounters(encounters);

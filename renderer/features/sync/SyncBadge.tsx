@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SyncStatusInfo } from '../../../preload/contract';
 import { api } from '../../api';
 
-/** The status bar's sync part: progress while a sync runs, and what waits (pending, refused). */
+/** The status bar's sync part: progress while a sync runs (and the model's suggestions after a pull), and what waits (pending, refused). */
 export function SyncBadge() {
   const [status, setStatus] = useState<SyncStatusInfo | null>(null);
   useEffect(() => {
@@ -13,7 +13,9 @@ export function SyncBadge() {
   const p = status.progress;
   const text = p
     ? `${p.phase === 'push' ? '↑' : '↓'} ${p.items}${p.total === null ? '' : `/${p.total}`}${p.etaMs === null ? '' : ` · ${Math.ceil(p.etaMs / 1000)} s`}`
-    : status.deadLetters > 0
+    : status.suggesting
+      ? `Suggesting codes ${status.suggesting.done}/${status.suggesting.total}`
+      : status.deadLetters > 0
       ? `${status.deadLetters} refused`
       : status.state === 'backoff'
         ? 'Sync waiting to retry'

@@ -52,6 +52,11 @@ export function SyncView() {
         <dt>Sync</dt>
         <dd data-testid="sync-state">
           {status ? syncText(status) : '…'}
+          {status?.suggesting && (
+            <div className="muted" data-testid="sync-suggesting">
+              Model suggestions for new encounters: {status.suggesting.done} of {status.suggesting.total}
+            </div>
+          )}
           {status?.lastError && <div className="muted">{status.lastError}</div>}
           <button className="link" onClick={() => void api.call('sync.now').then(refresh)}>
             Sync now
