@@ -2,7 +2,8 @@
  * `npm run bench -- store`: the local store at hospital scale. A generated, cached fixture of 100,000
  * encounters and 200,000 notes of ~3 KB (CodiEsp case-report text; synthetic metadata) is copied to a
  * scratch folder, then measured:
- * - claimSubmit: claim next + submit (the draft save between them is not timed), µs;
+ * - claimSubmit: claim next + submit (the draft save between them is not timed), µs; the store
+ *   checkpoints its WAL from a worker thread, as the app opens it (`backgroundCheckpointMs`);
  * - page: 100 rows, filtered (ready, one facility, two payers) and sorted by priority, keyset-paged, ms;
  * - fts: 100 one-term queries spread over the document-frequency deciles (rare → very common), each
  *   returning the first 50 matching encounters across the whole store, ms;
@@ -14,6 +15,8 @@
  * - fsyncP50Us/fsyncP99Us: one fdatasync of a 4 KiB write in the scratch folder (what synchronous=FULL
  *   pays per commit on this disk); claimSubmitNoFsyncP50Us/P99Us: claim + submit with synchronous=OFF on
  *   the scratch copy, i.e. the engine's own cost without the disk flush (a diagnosis, not how the app runs).
+ * `--profile` adds a pass of instrumented claim + submit rounds and prints where their time goes to
+ * stderr (bench/storeProfile.ts); the figures printed are never from that pass.
  * `naive` runs on the same file in the same process: OFFSET paging and claim without the queue index,
  * submit as separate autocommit statements, FTS ranking every match (bm25) first, and open with the
  * full integrity check.
@@ -28,10 +31,12 @@ import { readDemoPack } from '../main/demo/demoPack.js';
 import { prng } from '../main/app/prng.js';
 import { FileKeySealer } from '../main/security/secretSealer.js';
 import { Store } from '../main/store/store.js';
+import { BACKGROUND_CHECKPOINT_EVERY_MS } from '../main/store/walCheckpointer.js';
 import { ftsTermFrequencies, naiveClaimAndSubmit, naiveCounts, naivePage, naiveSearch } from '../main/worklist/naiveBaseline.js';
 import type { EncounterRecord, NoteRecord } from '../main/worklist/worklist.js';
 import { Worklist } from '../main/worklist/worklist.js';
 import { benchLog, cachedFixture, percentile, printResult, round } from './harness.js';
+import { profileClaimSubmit } from './storeProfile.js';
 
 /** BENCH_STORE_ENCOUNTERS makes a smaller fixture for a quick smoke run; reported figures use the default. */
 const ENCOUNTERS = Number(process.env.BENCH_STORE_ENCOUNTERS ?? 100_000);
@@ -106,6 +111,26 @@ async function longestStallMs(work: () => Promise<void>): Promise<number> {
   return worst;
 }
 
+const ROUNDS = 300;
+const WARMUP_ROUNDS = 20;
+const DRAFT = { codes: [{ code: 'J18.9', system: 'ICD-10-CM' as const, decision: 'accepted' as const, principal: true }] };
+
+/** Claim next + submit, µs per round after the warm-up; the draft saved between them is not timed. */
+function claimSubmitRounds(worklist: Worklist, principal: string): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < ROUNDS + WARMUP_ROUNDS; i++) {
+    let t = performance.now();
+    const item = worklist.claimNext(principal);
+    const claimUs = (performance.now() - t) * 1000;
+    if (!item) throw new Error('ran out of ready encounters');
+    worklist.saveDraft(item.id, principal, DRAFT);
+    t = performance.now();
+    worklist.submit(item.id, principal);
+    if (i >= WARMUP_ROUNDS) samples.push(claimUs + (performance.now() - t) * 1000);
+  }
+  return samples;
+}
+
 /** fdatasync of one 4 KiB write, µs, as a WAL commit under synchronous=FULL pays it. */
 function fsyncSamplesUs(dir: string, n: number): number[] {
   const fd = openSync(join(dir, 'fsync-probe'), 'w');
@@ -134,7 +159,8 @@ try {
   const naiveOpenMs = performance.now() - t;
   naiveOpenStore.close();
   t = performance.now();
-  const store = await Store.open(options);
+  // As the app opens it: the WAL checkpointed by a worker thread, not inside commits.
+  const store = await Store.open({ ...options, backgroundCheckpointMs: BACKGROUND_CHECKPOINT_EVERY_MS });
   const openMs = performance.now() - t;
   const worklist = new Worklist(store);
   worklist.ensurePrioritiesFresh();
@@ -222,40 +248,23 @@ try {
   benchLog(`long read (${common}, ${round(longReadMs)} ms): longest stall ${round(longReadStallMs)} ms through the worker, ${round(longReadOnMainStallMs)} ms on main`);
 
   // ---- claim + submit ----
-  const ROUNDS = 300;
-  const claimSubmitUs: number[] = [];
-  const draft = { codes: [{ code: 'J18.9', system: 'ICD-10-CM' as const, decision: 'accepted' as const, principal: true }] };
-  for (let i = 0; i < ROUNDS + 20; i++) {
-    t = performance.now();
-    const item = worklist.claimNext('bench');
-    const claimUs = (performance.now() - t) * 1000;
-    if (!item) throw new Error('ran out of ready encounters');
-    worklist.saveDraft(item.id, 'bench', draft);
-    t = performance.now();
-    worklist.submit(item.id, 'bench');
-    const submitUs = (performance.now() - t) * 1000;
-    if (i >= 20) claimSubmitUs.push(claimUs + submitUs);
-  }
+  const claimSubmitUs = claimSubmitRounds(worklist, 'bench');
   const naiveClaimSubmitUs: number[] = [];
-  for (let i = 0; i < ROUNDS + 20; i++) {
+  for (let i = 0; i < ROUNDS + WARMUP_ROUNDS; i++) {
     t = performance.now();
     naiveClaimAndSubmit(store, 'bench-naive', randomUUID());
-    if (i >= 20) naiveClaimSubmitUs.push((performance.now() - t) * 1000);
+    if (i >= WARMUP_ROUNDS) naiveClaimSubmitUs.push((performance.now() - t) * 1000);
   }
   // The same rounds without the disk flush, to separate the engine's cost from the fsync's.
   store.db.pragma('synchronous = OFF');
-  const noFsyncUs: number[] = [];
-  for (let i = 0; i < ROUNDS + 20; i++) {
-    t = performance.now();
-    const item = worklist.claimNext('bench-nofsync');
-    if (!item) throw new Error('ran out of ready encounters');
-    const claimUs = (performance.now() - t) * 1000;
-    worklist.saveDraft(item.id, 'bench-nofsync', draft);
-    t = performance.now();
-    worklist.submit(item.id, 'bench-nofsync');
-    if (i >= 20) noFsyncUs.push(claimUs + (performance.now() - t) * 1000);
-  }
+  const noFsyncUs = claimSubmitRounds(worklist, 'bench-nofsync');
   store.db.pragma('synchronous = FULL');
+  if (process.argv.includes('--profile')) {
+    const profile = profileClaimSubmit(store, worklist);
+    const profiledUs = claimSubmitRounds(worklist, 'bench-profile');
+    benchLog(`profile of ${ROUNDS} more claim + submit rounds (instrumented: p50 ${round(percentile(profiledUs, 50), 0)} µs, p99 ${round(percentile(profiledUs, 99), 0)} µs):`);
+    for (const line of await profile.report()) benchLog(`  ${line}`);
+  }
   const fsyncUs = fsyncSamplesUs(work, 200);
   const fileBytes = store.fileBytes();
   store.close();
