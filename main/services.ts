@@ -27,6 +27,7 @@ import { UpdateController, type UpdaterPort } from './updates/updateController.j
 import { Store } from './store/store.js';
 import { startStoreControl } from './store/storeControl.js';
 import { storeFile } from './store/storeLocation.js';
+import { BACKGROUND_CHECKPOINT_EVERY_MS } from './store/walCheckpointer.js';
 import { computePriority, formulaFromSettings } from './worklist/priority.js';
 import { Worklist } from './worklist/worklist.js';
 
@@ -206,6 +207,8 @@ export class Services {
         sealer: this.sealer,
         allowPhiWithoutKeyring: () => this.settings.get('store.allowPhiWithoutKeyring'),
         fallbackToReadOnly: true,
+        // The long-running app checkpoints the WAL from a worker thread, never inside a coder's commit.
+        ...(this.env.mode === 'cli' ? {} : { backgroundCheckpointMs: BACKGROUND_CHECKPOINT_EVERY_MS }),
         ...(this.env.sqliteNativeBinding ? { nativeBinding: this.env.sqliteNativeBinding } : {}),
       });
       this.onDispose(async () => (await opening.catch(() => null))?.close());
