@@ -166,10 +166,10 @@ export class Store {
       return fail(error);
     }
 
+    // The writer lock stays held: this process still owns the store while it is read-only (it serves
+    // `atrium store …` through its control socket; a second Atrium opens read-only behind it).
     const reopenReadOnly = (why: string) => {
       db.close();
-      release?.();
-      release = null;
       readOnly = true;
       reason = why;
       db = openConnection(options.file, key, true, options);
@@ -230,6 +230,14 @@ export class Store {
       protectsAtRest: options.sealer.protectsAtRest,
     };
     return new Store(db, status, release, options, key);
+  }
+
+  /**
+   * True when this process holds the store's writer lock: it is the Atrium working on this store,
+   * writable or read-only because the store is damaged or newer than this app.
+   */
+  get holdsWriterLock(): boolean {
+    return this.releaseLock !== null;
   }
 
   /** A read worker over this store's file, for reads too heavy for the main event loop. */

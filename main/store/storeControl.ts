@@ -4,7 +4,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Store } from './store.js';
-import { backupStore, exportUnsent, storeStats } from './storeOps.js';
+import { backupStoreOffMain, exportUnsent, storeStats } from './storeOps.js';
 
 /**
  * `atrium store stats|backup|export` beside a running Atrium. The running app holds the store key
@@ -29,12 +29,13 @@ function socketPath(userDataDir: string): string {
   return join(userDataDir, 'store.sock');
 }
 
-function perform(store: Store, request: StoreControlRequest): unknown {
+async function perform(store: Store, request: StoreControlRequest): Promise<unknown> {
   switch (request.op) {
     case 'stats':
       return storeStats(store);
     case 'backup':
-      return backupStore(store, request.file);
+      // Copying a large store takes seconds: never on the app's main thread.
+      return backupStoreOffMain(store, request.file);
     case 'export':
       return exportUnsent(store, request.dir);
   }
@@ -53,17 +54,21 @@ export async function startStoreControl(store: Store, userDataDir: string): Prom
   if (process.platform !== 'win32') rmSync(socket, { force: true });
   const server = createServer((connection) => {
     let buffered = '';
+    let asked = false;
     connection.setEncoding('utf8');
     connection.on('data', (chunk: string) => {
+      // One request per connection: what follows the first line is not read.
+      if (asked) return;
       buffered += chunk;
       if (buffered.length > MAX_REQUEST_BYTES) return connection.destroy();
       const end = buffered.indexOf('\n');
       if (end === -1) return;
-      connection.end(`${JSON.stringify(answer(buffered.slice(0, end)))}\n`);
+      asked = true;
+      void answer(buffered.slice(0, end)).then((reply) => connection.end(`${JSON.stringify(reply)}\n`));
     });
     connection.on('error', () => connection.destroy());
   });
-  const answer = (line: string): StoreControlReply => {
+  const answer = async (line: string): Promise<StoreControlReply> => {
     let raw: unknown;
     try {
       raw = JSON.parse(line);
@@ -74,7 +79,7 @@ export async function startStoreControl(store: Store, userDataDir: string): Prom
     if (!parsed.success) return { ok: false, message: 'not a request' };
     if (!sameToken(parsed.data.token, token)) return { ok: false, message: 'not authorised' };
     try {
-      return { ok: true, result: perform(store, parsed.data) };
+      return { ok: true, result: await perform(store, parsed.data) };
     } catch (error) {
       return { ok: false, message: (error as Error).message };
     }

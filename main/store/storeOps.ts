@@ -46,20 +46,52 @@ export function storeStats(store: Store): StoreStats {
   });
 }
 
+export interface BackupResult {
+  file: string;
+  keyFile: string;
+  bytes: number;
+}
+
+function refuseExisting(target: string): void {
+  if (existsSync(target)) throw new StoreError('invalid', `${target} already exists; choose a new file name.`);
+}
+
+/** The sealed key file beside the copy (`<target>.key`): only this machine's sealer can open it. */
+function withKeyFile(store: Store, target: string): BackupResult {
+  copyFileSync(keyFileFor(store.status.file), keyFileFor(target));
+  return { file: target, keyFile: keyFileFor(target), bytes: statSync(target).size };
+}
+
 /**
  * An online backup: a consistent snapshot written with `VACUUM INTO`, encrypted with the same key,
- * plus a copy of the sealed key file (`<target>.key`), which only this machine's sealer can open.
- * Works on a read-only connection beside a running app.
+ * plus a copy of the sealed key file. Works on a read-only connection beside a running app. It holds
+ * the calling thread for as long as the copy takes (seconds on a large store): the CLI's way.
  */
-export function backupStore(store: Store, target: string): { file: string; keyFile: string; bytes: number } {
-  if (existsSync(target)) throw new StoreError('invalid', `${target} already exists; choose a new file name.`);
+export function backupStore(store: Store, target: string): BackupResult {
+  refuseExisting(target);
   try {
     store.db.prepare('VACUUM INTO ?').run(target);
   } catch (error) {
     throw translateSqliteError(error);
   }
-  copyFileSync(keyFileFor(store.status.file), keyFileFor(target));
-  return { file: target, keyFile: keyFileFor(target), bytes: statSync(target).size };
+  return withKeyFile(store, target);
+}
+
+/**
+ * The same backup written by a store worker thread on its own read-only connection, so the running
+ * app's main event loop (its IPC, the worklist) keeps turning while a large store is copied. Not the
+ * online backup API (`db.backup()`): its destination connection has no key, so the copy would not be
+ * encrypted as the store is.
+ */
+export async function backupStoreOffMain(store: Store, target: string): Promise<BackupResult> {
+  refuseExisting(target);
+  const worker = store.startReader();
+  try {
+    await worker.read({ op: 'backup', target });
+  } finally {
+    await worker.close();
+  }
+  return withKeyFile(store, target);
 }
 
 /**

@@ -5,9 +5,17 @@ import type { StoreErrorCode } from './storeErrors.js';
 export type ReadRequest =
   | { readonly op: 'list'; readonly input: WorklistListInput; readonly now: number }
   | { readonly op: 'counts' }
-  | { readonly op: 'search'; readonly query: string; readonly limit: number };
+  | { readonly op: 'search'; readonly query: string; readonly limit: number }
+  /** `VACUUM INTO target`: a consistent, still-encrypted copy, written without stalling the main thread. */
+  | { readonly op: 'backup'; readonly target: string };
 
-export type ReadResult<R extends ReadRequest> = R extends { op: 'list' } ? WorklistPage : R extends { op: 'counts' } ? Omit<WorklistCounts, 'readOnly' | 'readOnlyReason'> : string[];
+interface ReadResults {
+  list: WorklistPage;
+  counts: Omit<WorklistCounts, 'readOnly' | 'readOnlyReason'>;
+  search: string[];
+  backup: null;
+}
+export type ReadResult<R extends ReadRequest> = ReadResults[R['op']];
 
 /**
  * A store worker thread's start-up data. The key is not here: it comes as the first message (never

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { countWorklist, listPage, searchEncounterIds, type Prepare } from '../worklist/worklistQueries.js';
 import { StatementCache } from './statementCache.js';
 import { openConnection, type Db } from './store.js';
-import { StoreError } from './storeErrors.js';
+import { StoreError, translateSqliteError } from './storeErrors.js';
 import { CHECKPOINT_IDLE, CHECKPOINT_RUNNING, type FromWorker, type ReadRequest, type ReadWorkerData, type SerializedError, type ToWorker } from './storeReadProtocol.js';
 
 /**
@@ -21,7 +21,7 @@ function serialize(error: unknown): SerializedError {
   return { code: error instanceof StoreError ? error.code : null, message: error instanceof Error ? error.message : String(error) };
 }
 
-function answer(request: ReadRequest, run: Prepare): unknown {
+function answer(request: Exclude<ReadRequest, { op: 'backup' }>, run: Prepare): unknown {
   switch (request.op) {
     case 'list':
       return listPage(run, request.input, request.now);
@@ -30,6 +30,16 @@ function answer(request: ReadRequest, run: Prepare): unknown {
     case 'search':
       return searchEncounterIds(run, request.query, request.limit);
   }
+}
+
+/** A copy of the store through its key: VACUUM INTO writes it encrypted as the store is. */
+function backup(connection: Db, target: string): null {
+  try {
+    connection.prepare('VACUUM INTO ?').run(target);
+  } catch (error) {
+    throw translateSqliteError(error);
+  }
+  return null;
 }
 
 /**
@@ -85,9 +95,12 @@ port.on('message', (message: ToWorker) => {
   } else {
     try {
       if (!prepare || !db) throw new Error('the read worker has no open connection');
-      // One read transaction per request, so a page sees one state of the store.
       const run = prepare;
-      reply = { type: 'result', id: message.id, result: db.transaction(() => answer(message.request, run)).deferred() };
+      const request = message.request;
+      // One read transaction per request, so a page sees one state of the store. VACUUM INTO takes its
+      // own (it cannot run inside one).
+      const result = request.op === 'backup' ? backup(db, request.target) : db.transaction(() => answer(request, run)).deferred();
+      reply = { type: 'result', id: message.id, result };
     } catch (error) {
       reply = { type: 'error', id: message.id, error: serialize(error) };
     }
