@@ -212,10 +212,11 @@ export class Services {
         ...(this.env.sqliteNativeBinding ? { nativeBinding: this.env.sqliteNativeBinding } : {}),
       });
       this.onDispose(async () => (await opening.catch(() => null))?.close());
-      // `atrium store stats|backup|export` beside the running app go through it: it holds the key.
+      // `atrium store stats|backup|export` beside the running app go through it: it holds the key. It
+      // serves them read-only too (a damaged or newer store); only a second Atrium behind it does not.
       if (this.env.mode !== 'cli') {
         opening
-          .then(async (store) => !store.status.readOnly && this.onDispose(await startStoreControl(store, this.env.userDataDir)))
+          .then(async (store) => store.holdsWriterLock && this.onDispose(await startStoreControl(store, this.env.userDataDir)))
           .catch((error: unknown) => this.log.warn('store.control_failed', { error: error as Error }));
       }
       opening.then(
