@@ -1,37 +1,12 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCtFolder, ensureDemoImaging } from '../../main/demo/demoImaging.js';
-import { readDicomInstance, readFrameBytes, type DicomInstance } from '../../main/imaging/dicomFile.js';
 import { ctSliceElements, writeDicom } from '../../main/imaging/dicomWriter.js';
-import { launchChromium } from '../support/browser.js';
-import { startTestHost, type HostFixture } from '../support/runningHost.js';
+import { DEMO_PATIENT, huAt, openSeries as openInViewer, shownSlice as shown, startViewerEnvironment, type Slice, type ViewerEnvironment } from '../support/ctViewerHarness.js';
 import { tempDir } from '../support/tempDir.js';
-import { HealthImagingStandIn } from '../standins/healthimaging/healthImagingStandIn.js';
 
-const DEMO_STUDY = '1.3.46.670589.33.1.27492712521914879309.27169771283235650014';
 const GAP_STUDY = '2.25.777001';
-
-interface Slice {
-  readonly instance: DicomInstance;
-  readonly stored: Uint16Array;
-}
-
-/** The demo CT in display order (by position along the slice normal; axial here, so by z). */
-async function demoSlices(folder: string): Promise<Slice[]> {
-  const slices: Slice[] = [];
-  for (const name of readdirSync(folder).filter((f) => f.endsWith('.dcm'))) {
-    const instance = await readDicomInstance(join(folder, name));
-    const bytes = await readFrameBytes(join(folder, name), instance.frames[0]!);
-    slices.push({ instance, stored: new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) });
-  }
-  return slices.sort((a, b) => a.instance.positions[0]![2] - b.instance.positions[0]![2]);
-}
-
-function huAt(slice: Slice, column: number, row: number): number {
-  return slice.stored[row * slice.instance.format.columns + column]! * slice.instance.rescaleSlope + slice.instance.rescaleIntercept;
-}
 
 /** Six 64×64 slices 2 mm apart with one missing: the viewer must warn about the gap. */
 function writeGapSeries(dir: string): void {
@@ -45,56 +20,22 @@ function writeGapSeries(dir: string): void {
 }
 
 describe('the CT viewer in Chromium, against the HealthImaging stand-in', { timeout: 150_000 }, () => {
-  let browser: Browser;
-  let fixture: HostFixture;
-  let standIn: HealthImagingStandIn;
+  let env: ViewerEnvironment;
   let slices: Slice[];
   let page: Page;
 
   beforeAll(async () => {
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDSTANDIN';
-    process.env.AWS_SECRET_ACCESS_KEY = 'standin-secret';
-    fixture = await startTestHost();
-    await ensureDemoImaging(fixture.services);
     const gapDir = join(tempDir('atrium-viewer-gap-'), 'series');
     mkdirSync(gapDir);
     writeGapSeries(gapDir);
-    const demo = demoCtFolder(fixture.services.env.resourcesDir);
-    slices = await demoSlices(demo);
-    standIn = await HealthImagingStandIn.start({
-      dicomDirs: [demo, gapDir],
-      tags: { [DEMO_STUDY]: { patientId: 'PAT-42', accessionNumber: 'ACC-42' }, [GAP_STUDY]: { patientId: 'GAP-1' } },
-    });
-    fixture.services.settings.set('aws.healthImaging.endpoint', standIn.endpoint);
-    fixture.services.settings.set('aws.healthImaging.datastoreId', standIn.datastoreId);
-    browser = await launchChromium();
+    env = await startViewerEnvironment({ dirs: [gapDir], tags: { [GAP_STUDY]: { patientId: 'GAP-1' } } });
+    slices = env.slices;
   });
   afterAll(async () => {
-    await browser?.close();
-    await fixture?.cleanup();
-    await standIn?.close();
+    await env?.close();
   });
 
-  async function openSeries(patientId: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
-    const next = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await next.goto(fixture.host.launchUrl);
-    // Generous: CI machines are small and the first page load compiles a lot of JavaScript.
-    await next.waitForSelector('[data-ready="worklist"]', { timeout: 90_000 });
-    await prepare?.(next);
-    await next.keyboard.press('Control+2');
-    await next.waitForSelector('[data-ready="imaging-library"]');
-    await next.click('role=tab[name="HealthImaging"]');
-    await next.fill('input[name="patientId"]', patientId);
-    await next.press('input[name="patientId"]', 'Enter');
-    await next.waitForSelector('[data-testid="search-results"] [role="option"]');
-    await next.focus('[data-testid="search-results"]');
-    await next.keyboard.press('Enter');
-    await next.waitForSelector('[data-testid="series-list"] [role="option"]');
-    await next.focus('[data-testid="series-list"]');
-    await next.keyboard.press('Enter');
-    await next.waitForSelector('[data-testid="ct-viewer"]', { timeout: 30_000 });
-    return next;
-  }
+  const openSeries = (patientId: string, prepare?: (page: Page) => Promise<void>) => openInViewer(env, patientId, prepare);
 
   /** Hovers the viewport's centre; returns the readout's image pixel and HU. */
   async function readCentre(target: Page): Promise<{ column: number; row: number; hu: number }> {
@@ -106,13 +47,8 @@ describe('the CT viewer in Chromium, against the HealthImaging stand-in', { time
     return { column: Math.floor(x!), row: Math.floor(y!), hu: hu! };
   }
 
-  async function shown(target: Page, index: number): Promise<void> {
-    const viewer = target.locator('[data-testid="ct-viewer"]');
-    await expect.poll(() => viewer.getAttribute('data-shown-index'), { timeout: 20_000 }).toBe(String(index));
-  }
-
   it('has WebGL2 (SwiftShader), then shows the middle slice first with its stored HU at the centre', async () => {
-    page = await openSeries('PAT-42');
+    page = await openSeries(DEMO_PATIENT);
     const webgl2 = await page.evaluate(() => document.createElement('canvas').getContext('webgl2') !== null);
     expect(webgl2).toBe(true);
     const viewer = page.locator('[data-testid="ct-viewer"]');
@@ -195,7 +131,7 @@ describe('the CT viewer in Chromium, against the HealthImaging stand-in', { time
 
   it('shows an error tile for a slice whose frame is corrupt, not a blank viewer', async () => {
     const broken = Math.floor(slices.length / 2) + 1;
-    const brokenPage = await openSeries('PAT-42', async (target) => {
+    const brokenPage = await openSeries(DEMO_PATIENT, async (target) => {
       await target.route(new RegExp(`/binary/frames/[^/]+/${broken}$`), async (route) => {
         const response = await route.fetch();
         const body = Buffer.from(await response.body());

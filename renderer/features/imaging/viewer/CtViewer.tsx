@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import type { OpenedSeries } from '../../../../preload/contract';
 import { StackSession, type ViewerState } from './stackSession';
+import type { MprSession, MprState } from './mprSession';
+import { MprView } from './MprView';
 import { handleViewerKey, KEY_HELP } from './viewerKeys';
-import { LEFT_TOOLS, removeMeasurement } from './viewerTools';
+import { LEFT_TOOLS, MPR_LEFT_TOOLS, removeMeasurement } from './viewerTools';
 import './CtViewer.css';
 
 export interface CtViewerProps {
@@ -38,6 +40,10 @@ export function CtViewer({ series, onError }: CtViewerProps) {
   const [help, setHelp] = useState(false);
   const [renderer] = useState(webgl2Renderer);
   const [firstShown, setFirstShown] = useState(false);
+  const [layout, setLayout] = useState<'stack' | 'mpr'>('stack');
+  const mpr = useRef<MprSession | null>(null);
+  const [mprState, setMprState] = useState<MprState | null>(null);
+  const toggleLayout = useCallback(() => setLayout((shown) => (shown === 'stack' ? 'mpr' : 'stack')), []);
   const reportError = useRef(onError);
   reportError.current = onError;
 
@@ -58,24 +64,30 @@ export function CtViewer({ series, onError }: CtViewerProps) {
   const applyPreset = useCallback(
     (index: number) => {
       const preset = series.windowPresets[index];
-      if (preset) session.current?.setWindow(preset.center, preset.width);
+      if (preset) (layout === 'mpr' ? mpr.current : session.current)?.setWindow(preset.center, preset.width);
     },
-    [series],
+    [series, layout],
   );
 
   const onKeyDown = (event: ReactKeyboardEvent<HTMLElement>) => {
     const current = session.current;
     if (!current || (event.target as HTMLElement).closest('input, textarea, select')) return;
-    const handled = handleViewerKey(event.nativeEvent, {
-      session: current,
-      presetCount: Math.min(9, series.windowPresets.length),
-      applyPreset,
-      toggleHelp: () => setHelp((shown) => !shown),
-      removeLastMeasurement: () => {
-        const last = current.state.measurements.at(-1);
-        if (last) removeMeasurement(last.uid);
-      },
-    });
+    const common = { presetCount: Math.min(9, series.windowPresets.length), applyPreset, toggleHelp: () => setHelp((shown) => !shown), toggleLayout };
+    const reformats = mpr.current;
+    const handled =
+      layout === 'mpr'
+        ? reformats !== null && handleViewerKey(event.nativeEvent, { ...common, session: reformats, tools: MPR_LEFT_TOOLS })
+        : handleViewerKey(event.nativeEvent, {
+            ...common,
+            session: current,
+            tools: LEFT_TOOLS,
+            removeLastMeasurement: () => {
+              const last = current.state.measurements.at(-1);
+              if (last) removeMeasurement(last.uid);
+            },
+          });
+    // M toggles even while the reformats cannot be built (too large), so the user can get back.
+    if (!handled && layout === 'mpr' && (event.key === 'm' || event.key === 'M')) toggleLayout();
     if (handled) event.preventDefault();
     if (event.key === 'Escape') setHelp(false);
   };
@@ -113,14 +125,25 @@ export function CtViewer({ series, onError }: CtViewerProps) {
       data-window-center={state?.voi ? state.voi.center : ''}
       data-window-width={state?.voi ? state.voi.width : ''}
       data-renderer={renderer}
+      data-layout={layout}
       onKeyDown={onKeyDown}
     >
       <div className="ct-toolbar" role="toolbar" aria-label="Viewer tools">
-        {LEFT_TOOLS.map(({ tool, key, label }) => (
-          <button key={tool} type="button" aria-pressed={state?.tool === tool} onClick={() => session.current?.setTool(tool)} title={`${label} (${key.toUpperCase()})`}>
-            {label}
-          </button>
-        ))}
+        <button type="button" aria-pressed={layout === 'mpr'} onClick={toggleLayout} title="Axial / sagittal / coronal reformats with linked crosshairs (M)">
+          MPR
+        </button>
+        <span className="ct-toolbar-sep" />
+        {layout === 'mpr'
+          ? MPR_LEFT_TOOLS.map(({ tool, key, label }) => (
+              <button key={tool} type="button" aria-pressed={mprState?.tool === tool} onClick={() => mpr.current?.setTool(tool)} title={`${label} (${key.toUpperCase()})`}>
+                {label}
+              </button>
+            ))
+          : LEFT_TOOLS.map(({ tool, key, label }) => (
+              <button key={tool} type="button" aria-pressed={state?.tool === tool} onClick={() => session.current?.setTool(tool)} title={`${label} (${key.toUpperCase()})`}>
+                {label}
+              </button>
+            ))}
         <span className="ct-toolbar-sep" />
         {presets.map((preset, i) => (
           <button key={`${preset.name}-${i}`} type="button" onClick={() => applyPreset(i)} title={`W ${preset.width} / L ${preset.center} (${i + 1})`}>
@@ -128,15 +151,17 @@ export function CtViewer({ series, onError }: CtViewerProps) {
           </button>
         ))}
         <span className="ct-toolbar-sep" />
-        <button type="button" aria-pressed={state?.invert ?? false} onClick={() => session.current?.toggleInvert()} title="Invert (I)">
+        <button type="button" aria-pressed={(layout === 'mpr' ? mprState?.invert : state?.invert) ?? false} onClick={() => (layout === 'mpr' ? mpr.current : session.current)?.toggleInvert()} title="Invert (I)">
           Invert
         </button>
-        <button type="button" onClick={() => session.current?.reset()} title="Reset (R)">
+        <button type="button" onClick={() => (layout === 'mpr' ? mpr.current : session.current)?.reset()} title="Reset (R)">
           Reset
         </button>
-        <button type="button" aria-pressed={state?.cine ?? false} onClick={() => session.current?.toggleCine()} title="Cine (Space)">
-          {state?.cine ? 'Pause' : 'Cine'}
-        </button>
+        {layout === 'stack' && (
+          <button type="button" aria-pressed={state?.cine ?? false} onClick={() => session.current?.toggleCine()} title="Cine (Space)">
+            {state?.cine ? 'Pause' : 'Cine'}
+          </button>
+        )}
         <button type="button" aria-expanded={help} onClick={() => setHelp((shown) => !shown)} title="Keys (?)">
           ?
         </button>
@@ -205,6 +230,7 @@ export function CtViewer({ series, onError }: CtViewerProps) {
             {state.notice}
           </p>
         )}
+        {layout === 'mpr' && <MprView series={series} initialVoi={state?.voi ?? null} onSession={(next) => (mpr.current = next)} onState={setMprState} onError={onError} />}
         {help && (
           <div className="ct-help" role="dialog" aria-label="Viewer keys" data-testid="viewer-help">
             <h2>Keys</h2>

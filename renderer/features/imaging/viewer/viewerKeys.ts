@@ -1,4 +1,3 @@
-import type { StackSession } from './stackSession';
 import { LEFT_TOOLS } from './viewerTools';
 
 /** The viewer's keys, shown in its help overlay (`?`). Number keys pick the series' window presets in order. */
@@ -14,19 +13,35 @@ export const KEY_HELP: ReadonlyArray<readonly [string, string]> = [
   ...LEFT_TOOLS.map(({ key, label }) => [key.toUpperCase(), `left drag: ${label.toLowerCase()}`] as const),
   ['Delete', 'remove the last measurement'],
   ['Right drag / middle drag', 'zoom / pan'],
+  ['M', 'reformats: axial, sagittal and coronal with linked crosshairs (again: back to the stack)'],
+  ['X', 'left drag in the reformats: move the crosshairs (W, Z, P as above; keys scroll the view under the pointer)'],
   ['?', 'this help'],
 ];
 
-export interface KeyActions {
-  readonly session: StackSession;
+/** What the keys drive: the stack view's session, or the reformats' (which has no cine). */
+export interface ViewerKeyTarget {
+  step(delta: number): void;
+  goTo(index: number): void;
+  zoomBy(factor: number): void;
+  reset(): void;
+  toggleInvert(): void;
+  toggleCine?(): void;
+}
+
+export interface KeyActions<Tool extends string> {
+  readonly session: ViewerKeyTarget & { setTool(tool: Tool): void };
+  /** The left-button tools on offer, with their keys. */
+  readonly tools: ReadonlyArray<{ readonly tool: Tool; readonly key: string }>;
   readonly presetCount: number;
   readonly applyPreset: (index: number) => void;
   readonly toggleHelp: () => void;
-  readonly removeLastMeasurement: () => void;
+  /** Absent where there are no measurements (the reformats). */
+  readonly removeLastMeasurement?: () => void;
+  readonly toggleLayout: () => void;
 }
 
 /** Handles one key press; returns whether the key was the viewer's (so the caller prevents its default). */
-export function handleViewerKey(event: KeyboardEvent, actions: KeyActions): boolean {
+export function handleViewerKey<Tool extends string>(event: KeyboardEvent, actions: KeyActions<Tool>): boolean {
   if (event.ctrlKey || event.metaKey || event.altKey) return false;
   const { session } = actions;
   const key = event.key;
@@ -54,7 +69,12 @@ export function handleViewerKey(event: KeyboardEvent, actions: KeyActions): bool
     case ' ':
     case 'c':
     case 'C':
+      if (!session.toggleCine) return false;
       session.toggleCine();
+      return true;
+    case 'm':
+    case 'M':
+      actions.toggleLayout();
       return true;
     case '+':
     case '=':
@@ -76,6 +96,7 @@ export function handleViewerKey(event: KeyboardEvent, actions: KeyActions): bool
       return true;
     case 'Delete':
     case 'Backspace':
+      if (!actions.removeLastMeasurement) return false;
       actions.removeLastMeasurement();
       return true;
     default:
@@ -87,7 +108,7 @@ export function handleViewerKey(event: KeyboardEvent, actions: KeyActions): bool
     actions.applyPreset(index);
     return true;
   }
-  const tool = LEFT_TOOLS.find((t) => t.key === key.toLowerCase());
+  const tool = actions.tools.find((t) => t.key === key.toLowerCase());
   if (tool) {
     session.setTool(tool.tool);
     return true;

@@ -1,6 +1,7 @@
 import {
   AngleTool,
   addTool,
+  CrosshairsTool,
   annotation,
   EllipticalROITool,
   Enums as ToolEnums,
@@ -9,6 +10,8 @@ import {
   PanTool,
   RectangleROITool,
   StackScrollTool,
+  synchronizers,
+  SynchronizerManager,
   ToolGroupManager,
   WindowLevelTool,
   ZoomTool,
@@ -29,7 +32,18 @@ export const LEFT_TOOLS: ReadonlyArray<{ tool: LeftTool; name: string; key: stri
   { tool: 'rectangle', name: RectangleROITool.toolName, key: 'b', label: 'Box ROI' },
 ];
 
-const MEASURING = new Set<string>([LengthTool.toolName, AngleTool.toolName, EllipticalROITool.toolName, RectangleROITool.toolName]);
+/** What the left button does in the reformats (MPR) layout: measurements stay in the stack view. */
+export type MprLeftTool = 'crosshairs' | 'window' | 'zoom' | 'pan';
+
+export const MPR_LEFT_TOOLS: ReadonlyArray<{ tool: MprLeftTool; name: string; key: string; label: string }> = [
+  { tool: 'crosshairs', name: CrosshairsTool.toolName, key: 'x', label: 'Crosshairs' },
+  ...LEFT_TOOLS.filter((t): t is (typeof LEFT_TOOLS)[number] & { tool: MprLeftTool } => t.tool === 'window' || t.tool === 'zoom' || t.tool === 'pan'),
+];
+
+type LeftToolChoice = { readonly tool: string; readonly name: string };
+
+/** Tools that draw on the image: passive, not disabled, when another tool has the left button. */
+const DRAWN = new Set<string>([CrosshairsTool.toolName, LengthTool.toolName, AngleTool.toolName, EllipticalROITool.toolName, RectangleROITool.toolName]);
 let toolsReady = false;
 
 /** Registers the tools with cornerstone once per page. */
@@ -37,7 +51,7 @@ export function installTools(): void {
   if (toolsReady) return;
   toolsReady = true;
   initTools();
-  for (const tool of [WindowLevelTool, StackScrollTool, ZoomTool, PanTool, LengthTool, AngleTool, EllipticalROITool, RectangleROITool]) addTool(tool);
+  for (const tool of [CrosshairsTool, WindowLevelTool, StackScrollTool, ZoomTool, PanTool, LengthTool, AngleTool, EllipticalROITool, RectangleROITool]) addTool(tool);
 }
 
 const { MouseBindings } = ToolEnums;
@@ -56,17 +70,54 @@ export function createStackTools(groupId: string, viewportId: string, renderingE
   return group;
 }
 
-/** Moves the primary button to `tool`, keeping the other buttons' bindings. */
-export function setLeftTool(group: ToolTypes.IToolGroup, tool: LeftTool): void {
-  const chosen = LEFT_TOOLS.find((t) => t.tool === tool);
+/**
+ * The tool group for the three reformat viewports (axial, sagittal, coronal in that order): crosshairs linking them on the left button, the
+ * wheel scrolls the viewport under the pointer, right = zoom, middle = pan; one window for all three
+ * (a VOI synchronizer, named `syncId`).
+ */
+export function createMprTools(groupId: string, syncId: string, viewportIds: readonly string[], renderingEngineId: string): ToolTypes.IToolGroup {
+  ToolGroupManager.destroyToolGroup(groupId);
+  SynchronizerManager.destroySynchronizer(syncId);
+  const group = ToolGroupManager.createToolGroup(groupId);
+  if (!group) throw new Error('The reformat tools could not be set up');
+  // Each view's line drawn in the others in its own colour: axial red, sagittal yellow, coronal blue.
+  const colours = ['#e05252', '#e0c040', '#4a90e2'];
+  group.addTool(CrosshairsTool.toolName, {
+    getReferenceLineColor: (viewportId: string) => colours[viewportIds.indexOf(viewportId)] ?? '#e8e8e8',
+    getReferenceLineControllable: () => true,
+    getReferenceLineDraggableRotatable: () => true,
+    // Slab thickness handles change what a reformat means (MIP); not offered here.
+    getReferenceLineSlabThicknessControlsOn: () => false,
+  });
+  for (const name of [WindowLevelTool.toolName, StackScrollTool.toolName, ZoomTool.toolName, PanTool.toolName]) group.addTool(name);
+  const voi = synchronizers.createVOISynchronizer(syncId, { syncInvertState: true, syncColormap: false });
+  for (const viewportId of viewportIds) {
+    group.addViewport(viewportId, renderingEngineId);
+    voi.add({ renderingEngineId, viewportId });
+  }
+  group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }] });
+  group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }] });
+  group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
+  setLeftTool(group, 'crosshairs', MPR_LEFT_TOOLS);
+  return group;
+}
+
+export function destroyMprTools(groupId: string, syncId: string): void {
+  ToolGroupManager.destroyToolGroup(groupId);
+  SynchronizerManager.destroySynchronizer(syncId);
+}
+
+/** Moves the primary button to `tool` (one of `tools`), keeping the other buttons' bindings. */
+export function setLeftTool(group: ToolTypes.IToolGroup, tool: string, tools: ReadonlyArray<LeftToolChoice> = LEFT_TOOLS): void {
+  const chosen = tools.find((t) => t.tool === tool);
   if (!chosen) return;
-  for (const { name } of LEFT_TOOLS) {
+  for (const { name } of tools) {
     if (name === chosen.name) continue;
     const options = group.getToolOptions(name);
     const others = (options?.bindings ?? []).filter((b) => b.mouseButton !== MouseBindings.Primary);
     if (others.length > 0) group.setToolActive(name, { bindings: others });
-    // Measurements stay passive, so existing ones can still be moved and selected.
-    else if (MEASURING.has(name)) group.setToolPassive(name);
+    // Measurements and crosshairs stay passive, so existing ones stay visible and can still be moved.
+    else if (DRAWN.has(name)) group.setToolPassive(name);
     else group.setToolDisabled(name);
   }
   const current = group.getToolOptions(chosen.name)?.bindings ?? [];
