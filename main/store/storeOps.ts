@@ -80,8 +80,9 @@ export function backupStore(store: Store, target: string): BackupResult {
 /**
  * The same backup written by a store worker thread on its own read-only connection, so the running
  * app's main event loop (its IPC, the worklist) keeps turning while a large store is copied. Not the
- * online backup API (`db.backup()`): its destination connection has no key, so the copy would not be
- * encrypted as the store is.
+ * stepwise online backup API (`db.backup()`): better-sqlite3 opens its destination without a key, and
+ * SQLite3 Multiple Ciphers refuses to copy an encrypted store there ("backup is not supported with
+ * incompatible source and target databases").
  */
 export async function backupStoreOffMain(store: Store, target: string): Promise<BackupResult> {
   refuseExisting(target);
