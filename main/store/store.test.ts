@@ -40,6 +40,7 @@ describe('the encrypted store', () => {
     const store = await seeded(dir);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(store.status.schemaVersion).toBe(MIGRATIONS.at(-1)?.version);
     store.close();
     const file = join(dir, 'atrium.db');

@@ -73,6 +73,20 @@ describe('the worklist', () => {
     store.close();
   });
 
+  it('filters by service line and by an age range in days since discharge', async () => {
+    const { store, worklist, now } = await setup(95);
+    const daysSince = (date: string) => Math.floor(now() / DAY) - Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
+    const expected = sampleEncounters(95)
+      .filter((e) => e.serviceLine === 'Cardiology' && daysSince(e.dischargeDate) >= 15 && daysSince(e.dischargeDate) <= 30)
+      .map((e) => e.id)
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const items = worklist.list({ limit: 500, filter: { serviceLine: ['Cardiology'], minAgeDays: 15, maxAgeDays: 30 } }).items;
+    expect(items.map((i) => i.id).sort()).toEqual(expected);
+    for (const i of items) expect(i.dnfbDays).toBe(daysSince(i.dischargeDate));
+    store.close();
+  });
+
   it('claims the top item under a lease; renewal, release, and an expired lease returns it', async () => {
     const { store, worklist, advance } = await setup(5);
     const top = worklist.list().items[0]!;
