@@ -5,11 +5,12 @@
  *
  * Each open is cold: a fresh host (empty frame cache), a fresh browser and page, nothing in
  * cornerstone's cache. Before the click, the page has done what a radiologist's page has done by then:
- * the imaging workspace is open (the viewer's code loaded; cornerstone initialised and one decode
- * worker started, its codec compiled and warmed on a built-in codestream, as the workspace does when it
- * opens), the study was searched and chosen (main holds its metadata). No frame has been fetched or
- * decoded: the study browser's thumbnail request for the middle slice is refused until the click so
- * that it cannot warm main's cache. No viewport, rendering engine or texture exists yet.
+ * the imaging workspace is open, and when it opened it loaded the viewer's code, initialised
+ * cornerstone, created a rendering engine (its WebGL contexts) and started one decode worker, its codec
+ * compiled and warmed on a built-in codestream (stackSession.ts, prepareViewer); the study was searched
+ * and chosen (main holds its metadata). No frame has been fetched or decoded: the study browser's
+ * thumbnail request for the middle slice is refused until the click so that it cannot warm main's
+ * cache. No viewport, image or texture exists yet.
  *
  * - firstImageMs: from the click that opens the series to the first slice rendered.
  * - allSlicesMs: from the same click to every slice decoded and in the viewer's cache.

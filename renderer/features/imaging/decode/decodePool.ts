@@ -1,10 +1,11 @@
 import wasmUrl from '@cornerstonejs/codec-openjph/wasm?url';
-import type { DecodeRequest, DecodeResponse, WarmRequest } from './protocol.js';
+import type { DecodeRequest, DecodeResponse, Rescale, WarmRequest } from './protocol.js';
 
 /**
  * A pool of module workers decoding frames off the main thread (one per core by default). Workers
  * start on first use; queued work can be cancelled with an AbortSignal; results are Int16Array or
- * Uint16Array (Uint8Array for 8-bit data) of the stored values, before rescale.
+ * Uint16Array (Uint8Array for 8-bit data) of the stored values, or Float32Array of the rescaled
+ * values when the frame asks for a rescale.
  *
  * Cold start is what the first image waits for, so: the codec's WebAssembly is compiled once here
  * (streaming, while the first worker's script loads) and the compiled module is handed to every
@@ -20,14 +21,18 @@ export interface FrameToDecode {
   readonly bitsAllocated: 8 | 16;
   readonly signed: boolean;
   readonly crc32?: number;
+  /** Rescale in the worker: the pixels come back as Float32 stored × slope + intercept, with their range. */
+  readonly rescale?: Rescale;
 }
 
-export type DecodedPixels = Int16Array | Uint16Array | Uint8Array | Int8Array;
+export type DecodedPixels = Int16Array | Uint16Array | Uint8Array | Int8Array | Float32Array;
 
 export interface DecodedFrame {
   readonly pixels: DecodedPixels;
   readonly decodeMs: number;
   readonly crcChecked: boolean;
+  /** The rescaled values' range (only with `rescale`). */
+  readonly range?: { readonly min: number; readonly max: number };
 }
 
 interface Job {
@@ -195,7 +200,8 @@ export class DecodePool {
       if (job.signal?.aborted) {
         // Already rejected by onAbort.
       } else if (response.ok) {
-        job.resolve({ pixels: typedPixels(response.pixels, job.request.bitsAllocated, job.request.signed), decodeMs: response.decodeMs, crcChecked: response.crcChecked });
+        const pixels = job.request.rescale ? new Float32Array(response.pixels) : typedPixels(response.pixels, job.request.bitsAllocated, job.request.signed);
+        job.resolve({ pixels, decodeMs: response.decodeMs, crcChecked: response.crcChecked, ...(response.range ? { range: response.range } : {}) });
       } else job.reject(new Error(response.error));
     }
     this.pump();

@@ -4,6 +4,7 @@
 import openjphFactory, { type OpenJphModule } from '@cornerstonejs/codec-openjph';
 import wasmUrl from '@cornerstonejs/codec-openjph/wasm?url';
 import { crc32 } from './crc32.js';
+import { rescaleSamples } from './rescale.js';
 import type { DecodeRequest, DecodeResponse, WarmRequest } from './protocol.js';
 import { WARM_UP_CODESTREAM, WARM_UP_CRC32, WARM_UP_ROUNDS, WARM_UP_SIZE } from './warmUpCodestream.js';
 
@@ -48,6 +49,7 @@ async function warmCodec(): Promise<OpenJphModule> {
   for (let round = 0; round < WARM_UP_ROUNDS && realDecodes === 0; round++) {
     const pixels = decodeWith(module, { bytes: bytes.buffer, rows: WARM_UP_SIZE, columns: WARM_UP_SIZE, bitsAllocated: 16 });
     if (crc32(pixels) !== WARM_UP_CRC32) throw new Error('The HTJ2K decoder failed its self-test');
+    rescaleSamples(pixels, 16, true, 1, -1024);
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return module;
@@ -100,8 +102,15 @@ scope.onmessage = (event: MessageEvent<DecodeRequest | WarmRequest>) => {
         scope.postMessage(response);
         return;
       }
+      const crcChecked = request.crc32 !== undefined;
+      if (request.rescale) {
+        const { values, min, max } = rescaleSamples(pixels, request.bitsAllocated, request.signed, request.rescale.slope, request.rescale.intercept);
+        const response: DecodeResponse = { id: request.id, ok: true, pixels: values.buffer, decodeMs: performance.now() - started, crcChecked, range: { min, max } };
+        scope.postMessage(response, [values.buffer]);
+        return;
+      }
       const buffer = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? (pixels.buffer as ArrayBuffer) : pixels.slice().buffer;
-      const response: DecodeResponse = { id: request.id, ok: true, pixels: buffer, decodeMs: performance.now() - started, crcChecked: request.crc32 !== undefined };
+      const response: DecodeResponse = { id: request.id, ok: true, pixels: buffer, decodeMs: performance.now() - started, crcChecked };
       scope.postMessage(response, [buffer]);
     },
     (error: unknown) => {

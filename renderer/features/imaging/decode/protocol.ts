@@ -9,6 +9,13 @@ export interface DecodeRequest {
   readonly signed: boolean;
   /** CRC-32 the source published for the decoded pixels; checked when present. */
   readonly crc32?: number;
+  /** When present, the answer is Float32 stored × slope + intercept (after the CRC check), with its range. */
+  readonly rescale?: Rescale;
+}
+
+export interface Rescale {
+  readonly slope: number;
+  readonly intercept: number;
 }
 
 /**
@@ -35,5 +42,14 @@ export interface WarmResponse {
 
 export type DecodeResponse =
   | WarmResponse
-  | { readonly id: number; readonly ok: true; readonly warm?: undefined; readonly pixels: ArrayBuffer; readonly decodeMs: number; readonly crcChecked: boolean }
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly warm?: undefined;
+      readonly pixels: ArrayBuffer;
+      readonly decodeMs: number;
+      readonly crcChecked: boolean;
+      /** The values' range, when they were rescaled. */
+      readonly range?: { readonly min: number; readonly max: number };
+    }
   | { readonly id: number; readonly ok: false; readonly warm?: true; readonly error: string };

@@ -106,7 +106,14 @@ function metadataFor(type: string, imageId: string): unknown {
 
 type Mark = (phase: string) => void;
 
-async function fetchAndDecode(series: OpenedSeries, index: number, signal: AbortSignal, mark: Mark): Promise<{ hu: Float32Array; decodeMs: number }> {
+interface SliceValues {
+  readonly hu: Float32Array;
+  readonly min: number;
+  readonly max: number;
+  readonly decodeMs: number;
+}
+
+async function fetchAndDecode(series: OpenedSeries, index: number, signal: AbortSignal, mark: Mark): Promise<SliceValues> {
   const response = await fetch(`${series.frameUrlPrefix}${index}`, { signal });
   if (!response.ok) throw new Error(`slice ${index + 1}: HTTP ${response.status}`);
   mark('response');
@@ -122,24 +129,19 @@ async function fetchAndDecode(series: OpenedSeries, index: number, signal: Abort
       bitsAllocated: series.bitsAllocated,
       signed: series.signed,
       ...(crc ? { crc32: Number.parseInt(crc, 16) } : {}),
+      // Hounsfield units are computed in the worker, off this thread.
+      rescale: { slope: series.rescaleSlope, intercept: series.rescaleIntercept },
     },
     signal,
   );
   mark('decoded');
-  if (decoded.pixels.length !== series.rows * series.columns) throw new Error(`slice ${index + 1}: ${decoded.pixels.length} pixels, expected ${series.rows * series.columns}`);
-  const hu = new Float32Array(decoded.pixels.length);
-  const { rescaleSlope: slope, rescaleIntercept: intercept } = series;
-  for (let i = 0; i < hu.length; i++) hu[i] = (decoded.pixels[i] as number) * slope + intercept;
-  return { hu, decodeMs: decoded.decodeMs };
+  const { pixels, range } = decoded;
+  if (!(pixels instanceof Float32Array) || !range) throw new Error(`slice ${index + 1}: the decoder did not rescale it`);
+  if (pixels.length !== series.rows * series.columns) throw new Error(`slice ${index + 1}: ${pixels.length} pixels, expected ${series.rows * series.columns}`);
+  return { hu: pixels, min: range.min, max: range.max, decodeMs: decoded.decodeMs };
 }
 
-function toImage(imageId: string, series: OpenedSeries, hu: Float32Array, decodeMs: number): Types.IImage {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of hu) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+function toImage(imageId: string, series: OpenedSeries, { hu, min, max, decodeMs }: SliceValues): Types.IImage {
   const voxelManager = utilities.VoxelManager.createImageVoxelManager({ width: series.columns, height: series.rows, scalarData: hu, numberOfComponents: 1, id: imageId });
   const preset = series.windowPresets[0];
   return {
@@ -181,8 +183,7 @@ const loadFrame: Types.ImageLoaderFn = (imageId: string) => {
     const found = parse(imageId);
     if (!found) throw new Error(`${imageId} is not part of an open series`);
     const mark: Mark = traced.delete(imageId) ? (phase) => performance.mark(`ct-viewer:first-${phase}`) : () => undefined;
-    const { hu, decodeMs } = await fetchAndDecode(found.series, found.index, abort.signal, mark);
-    const image = toImage(imageId, found.series, hu, decodeMs);
+    const image = toImage(imageId, found.series, await fetchAndDecode(found.series, found.index, abort.signal, mark));
     mark('image');
     return image;
   })();

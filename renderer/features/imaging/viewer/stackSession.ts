@@ -51,14 +51,26 @@ function setUpCornerstone(): void {
   cache.setMaxCacheSize(VIEWER_CACHE_BYTES + 4 * 1024 * 1024);
 }
 
+/** A rendering engine made before anyone waits for it (see prepareViewer), for the next session. */
+let spareEngine: RenderingEngine | null = null;
+let engines = 0;
+
+function takeEngine(): RenderingEngine {
+  const engine = spareEngine ?? new RenderingEngine(`atrium-ct-${++engines}`);
+  spareEngine = null;
+  return engine;
+}
+
 /**
  * Readies what every series needs, before the first one is opened (the imaging workspace calls it when
- * it opens, while the radiologist picks a study): cornerstone and its tools initialised, and a decode
- * worker started with the codec compiled and warmed. Nothing is fetched or rendered.
+ * it opens, while the radiologist picks a study): cornerstone and its tools initialised, a decode
+ * worker started with the codec compiled and warmed, and a rendering engine (with its WebGL contexts)
+ * for the first viewer. Nothing is fetched or rendered.
  */
 export function prepareViewer(): void {
   setUpCornerstone();
   decodePool().warm();
+  spareEngine ??= new RenderingEngine(`atrium-ct-${++engines}`);
 }
 
 /** Whether slices are shown as they arrive (the default) rather than once all of them are loaded. */
@@ -87,7 +99,6 @@ export class StackSession {
   private current: ViewerState;
   private cineTimer: ReturnType<typeof setInterval> | null = null;
   private focusTimer: ReturnType<typeof setTimeout> | null = null;
-  private engineGeneration = 0;
   private disposed = false;
   private readonly offCore: Array<() => void> = [];
 
@@ -195,9 +206,10 @@ export class StackSession {
 
   /** (Re)creates the engine, the viewport and its tools, and shows slice `index`. */
   private async mount(index: number): Promise<void> {
-    const generation = ++this.engineGeneration;
-    this.engine = new RenderingEngine(`atrium-ct-${this.viewportId}-${generation}`);
+    this.engine = takeEngine();
+    performance.mark('ct-viewer:engine-created');
     this.engine.enableElement({ viewportId: this.viewportId, type: Enums.ViewportType.STACK, element: this.element, defaultOptions: { background: [0, 0, 0] } });
+    performance.mark('ct-viewer:viewport-enabled');
     createStackTools(this.groupId, this.viewportId, this.engine.id);
     setLeftTool(this.toolGroup(), this.current.tool);
     performance.mark('ct-viewer:engine-ready');
