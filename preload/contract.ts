@@ -224,6 +224,9 @@ export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
 
 export const WorkStatusSchema = z.enum(['ready', 'in_progress', 'hold', 'query', 'submitted']);
 export type WorkStatus = z.infer<typeof WorkStatusSchema>;
+/** Where a submitted chart stands with the warehouse: `withdrawn` when the submit was undone. */
+export const ChartSyncStateSchema = z.enum(['pending', 'retrying', 'acknowledged', 'dead-letter', 'withdrawn']);
+export type ChartSyncState = z.infer<typeof ChartSyncStateSchema>;
 const EncounterIdSchema = z.string().min(1).max(64);
 const FilterValues = z.array(z.string().min(1).max(128)).max(50);
 
@@ -278,6 +281,8 @@ export const WorklistItemSchema = z.object({
    */
   estimatedDrg: z.object({ drg: z.string(), title: z.string(), weight: z.number().nullable() }).nullable(),
   status: WorkStatusSchema,
+  /** A submitted encounter's last submit with the warehouse; null while not submitted (and on rows a claim or hold returns). */
+  sync: ChartSyncStateSchema.nullable(),
   priority: z.number(),
   leaseOwner: z.string().nullable(),
   leaseExpiresAt: z.iso.datetime().nullable(),
@@ -386,7 +391,7 @@ export const ProductivitySchema = z.object({
   suggestions: z.object({ accepted: z.number().int().nonnegative(), rejected: z.number().int().nonnegative(), added: z.number().int().nonnegative() }),
   acceptanceRate: z.number().min(0).max(1).nullable(),
   /** This session's submitted charts, newest first, with where each stands with the warehouse. */
-  recent: z.array(z.object({ encounterId: z.string(), submittedAt: z.iso.datetime(), sync: z.enum(['pending', 'retrying', 'acknowledged', 'dead-letter', 'withdrawn']) })),
+  recent: z.array(z.object({ encounterId: z.string(), submittedAt: z.iso.datetime(), sync: ChartSyncStateSchema })),
 });
 export type Productivity = z.infer<typeof ProductivitySchema>;
 export const CodedEncounterSchema = z

@@ -5,10 +5,9 @@
  * suggestions (accepted / (accepted + rejected) decisions in the submitted drafts) and, per chart, where
  * its outbox row stands with the warehouse.
  */
-import { CodingDraftSchema, type Productivity } from '../../preload/contract.js';
+import { CodingDraftSchema, type ChartSyncState, type Productivity } from '../../preload/contract.js';
 import type { Store } from '../store/store.js';
-
-type ChartSyncState = Productivity['recent'][number]['sync'];
+import { SUBMIT_SYNC_STATE_SQL } from '../worklist/worklistQueries.js';
 
 interface ResultRow {
   encounter_id: string;
@@ -16,9 +15,7 @@ interface ResultRow {
   client_mutation_id: string;
   submitted_ms: number;
   withdrawn_ms: number | null;
-  acked_ms: number | null;
-  last_error: string | null;
-  dead: number;
+  sync: ChartSyncState;
 }
 
 const RECENT = 20;
@@ -27,9 +24,8 @@ export function productivity(store: Store, principal: string, sinceMs: number): 
   return store.read(() => {
     const rows = store
       .prepared<[string, number], ResultRow>(
-        `SELECT r.encounter_id, r.payload, r.client_mutation_id, r.submitted_ms, r.withdrawn_ms, o.acked_ms, o.last_error,
-           EXISTS (SELECT 1 FROM dead_letters d WHERE d.client_mutation_id = r.client_mutation_id) AS dead
-         FROM coding_results r LEFT JOIN outbox o ON o.client_mutation_id = r.client_mutation_id
+        `SELECT r.encounter_id, r.payload, r.client_mutation_id, r.submitted_ms, r.withdrawn_ms, ${SUBMIT_SYNC_STATE_SQL} AS sync
+         FROM coding_results r
          WHERE r.principal = ? AND r.submitted_ms >= ? ORDER BY r.submitted_ms DESC, r.id DESC`,
       )
       .all(principal, sinceMs);
@@ -58,14 +54,7 @@ export function productivity(store: Store, principal: string, sinceMs: number): 
       minutesPerChart: timed > 0 ? Math.round((minutes / timed) * 10) / 10 : null,
       suggestions,
       acceptanceRate: decided > 0 ? suggestions.accepted / decided : null,
-      recent: rows.slice(0, RECENT).map((r) => ({ encounterId: r.encounter_id, submittedAt: new Date(r.submitted_ms).toISOString(), sync: syncState(r) })),
+      recent: rows.slice(0, RECENT).map((r) => ({ encounterId: r.encounter_id, submittedAt: new Date(r.submitted_ms).toISOString(), sync: r.sync })),
     };
   });
-}
-
-function syncState(r: ResultRow): ChartSyncState {
-  if (r.withdrawn_ms !== null) return 'withdrawn';
-  if (r.dead === 1) return 'dead-letter';
-  if (r.acked_ms !== null) return 'acknowledged';
-  return r.last_error ? 'retrying' : 'pending';
 }

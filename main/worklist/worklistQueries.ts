@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { WorklistCounts, WorklistFilter, WorklistItem, WorklistListInput, WorklistPage, WorklistSort, WorkStatus } from '../../preload/contract.js';
+import type { ChartSyncState, WorklistCounts, WorklistFilter, WorklistItem, WorklistListInput, WorklistPage, WorklistSort, WorkStatus } from '../../preload/contract.js';
 import { StoreError } from '../store/storeErrors.js';
 import { dnfbDays, isoDay } from './priority.js';
 
@@ -29,6 +29,8 @@ export interface EncounterRow {
   est_drg_title: string | null;
   est_drg_weight: number | null;
   status: WorkStatus;
+  /** Only in pages (ITEM_COLUMNS): where a submitted encounter's last submit stands. */
+  sync_state?: ChartSyncState | null;
   priority: number;
   lease_owner: string | null;
   lease_expires_ms: number | null;
@@ -36,8 +38,26 @@ export interface EncounterRow {
   synthetic: number;
 }
 
-type ItemRow = Pick<EncounterRow, 'id' | 'patient_name' | 'sex' | 'age' | 'facility' | 'payer' | 'service_line' | 'admit_date' | 'discharge_date' | 'due_date' | 'drg_impact' | 'model_confidence' | 'est_drg' | 'est_drg_title' | 'est_drg_weight' | 'status' | 'priority' | 'lease_owner' | 'lease_expires_ms' | 'synthetic'>;
-const ITEM_COLUMNS = 'id, patient_name, sex, age, facility, payer, service_line, admit_date, discharge_date, due_date, drg_impact, model_confidence, est_drg, est_drg_title, est_drg_weight, status, priority, lease_owner, lease_expires_ms, synthetic';
+type ItemRow = Pick<EncounterRow, 'id' | 'patient_name' | 'sex' | 'age' | 'facility' | 'payer' | 'service_line' | 'admit_date' | 'discharge_date' | 'due_date' | 'drg_impact' | 'model_confidence' | 'est_drg' | 'est_drg_title' | 'est_drg_weight' | 'status' | 'sync_state' | 'priority' | 'lease_owner' | 'lease_expires_ms' | 'synthetic'>;
+/** An outbox row's state (aliased `o`) as a ChartSyncState. */
+const OUTBOX_STATE = "CASE WHEN o.acked_ms IS NOT NULL THEN 'acknowledged' WHEN o.last_error IS NOT NULL THEN 'retrying' ELSE 'pending' END";
+/**
+ * Where a submit (a `coding_results` row aliased `r`) stands with the warehouse, as SQL giving a
+ * ChartSyncState. Its outbox row by client mutation id; once a refused submit is retried it travels
+ * under a new id, so then the encounter's latest submit in the outbox. An outbox row leaves only when
+ * dead-lettered, withdrawn by an undo (the result is marked withdrawn) or purged after its
+ * acknowledgement, so a submit with none left and no dead letter was acknowledged.
+ */
+export const SUBMIT_SYNC_STATE_SQL = `CASE
+  WHEN r.withdrawn_ms IS NOT NULL THEN 'withdrawn'
+  WHEN EXISTS (SELECT 1 FROM dead_letters d WHERE d.encounter_id = r.encounter_id AND d.kind = 'submit_codes' AND d.created_ms >= r.submitted_ms) THEN 'dead-letter'
+  ELSE coalesce(
+    (SELECT ${OUTBOX_STATE} FROM outbox o WHERE o.client_mutation_id = r.client_mutation_id),
+    (SELECT ${OUTBOX_STATE} FROM outbox o WHERE o.encounter_id = r.encounter_id AND o.kind = 'submit_codes' AND o.created_ms >= r.submitted_ms ORDER BY o.seq DESC LIMIT 1),
+    'acknowledged')
+END`;
+const ITEM_COLUMNS = `id, patient_name, sex, age, facility, payer, service_line, admit_date, discharge_date, due_date, drg_impact, model_confidence, est_drg, est_drg_title, est_drg_weight, status, priority, lease_owner, lease_expires_ms, synthetic,
+  CASE WHEN status = 'submitted' THEN (SELECT ${SUBMIT_SYNC_STATE_SQL} FROM coding_results r WHERE r.encounter_id = encounters.id AND r.withdrawn_ms IS NULL ORDER BY r.id DESC LIMIT 1) END AS sync_state`;
 export const OPEN_STATUSES: readonly WorkStatus[] = ['ready', 'in_progress', 'hold', 'query'];
 
 type Sort = WorklistSort;
@@ -185,6 +205,7 @@ export function toItem(r: ItemRow, now: number): WorklistItem {
     modelConfidence: r.model_confidence,
     estimatedDrg: r.est_drg === '' ? null : { drg: r.est_drg, title: r.est_drg_title ?? '', weight: r.est_drg_weight },
     status: r.status,
+    sync: r.sync_state ?? null,
     priority: r.priority,
     leaseOwner: r.lease_owner,
     leaseExpiresAt: r.lease_expires_ms === null ? null : new Date(r.lease_expires_ms).toISOString(),

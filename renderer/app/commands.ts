@@ -1,4 +1,5 @@
 import { api } from '../api';
+import { readViews, requestView } from '../features/worklist/savedViews';
 import { useAppStore, VIEWS } from './store';
 
 export interface Command {
@@ -34,6 +35,26 @@ export function appCommands(): Command[] {
       },
     },
     { id: 'app.reload', title: 'Reload the window', keys: `${modKey}+R`, run: () => location.reload() },
+    {
+      id: 'sync.now',
+      title: 'Sync now',
+      run: async () => {
+        try {
+          await api.call('sync.now');
+        } catch (error) {
+          patch({ notice: (error as Error).message });
+        }
+      },
+    },
+    // The coder's saved worklist views, read when the palette opens.
+    ...readViews(localStorage).map((v) => ({
+      id: `view.${v.name}`,
+      title: `Worklist view: ${v.name}`,
+      run: () => {
+        go('worklist');
+        requestView(v.name);
+      },
+    })),
   ];
 }
 

@@ -2,6 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoPack } from '../../main/demo/demoPack.js';
 import { buildDemoEncounters } from '../../main/demo/demoSeed.js';
+import { localWarehouseFile } from '../../main/sync/syncService.js';
+import { LocalWarehouse } from '../../main/warehouse/local/localWarehouse.js';
 import { artifactDir } from '../support/artifacts.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestHost, type HostFixture } from '../support/runningHost.js';
@@ -12,6 +14,7 @@ const ENCOUNTERS = 400;
 describe('the coder workflow in a browser, on demo data', () => {
   let browser: Browser;
   let fixture: HostFixture;
+  let warehouse: LocalWarehouse;
   const artifacts = artifactDir('coding');
 
   beforeAll(async () => {
@@ -19,8 +22,10 @@ describe('the coder workflow in a browser, on demo data', () => {
     const worklist = await fixture.services.worklist;
     worklist.ingest(buildDemoEncounters(readDemoPack(fixture.services.env.resourcesDir), { seed: 7, encounters: ENCOUNTERS, todayMs: Date.now() }), { synthetic: true });
     browser = await launchChromium();
+    warehouse = new LocalWarehouse(localWarehouseFile(fixture.dir));
   });
   afterAll(async () => {
+    await warehouse?.close();
     await browser?.close();
     await fixture?.cleanup();
   });
@@ -50,11 +55,20 @@ describe('the coder workflow in a browser, on demo data', () => {
     await page.close();
   });
 
-  it('claims next, codes with the mouse, submits, and the encounter shows as submitted', async () => {
+  it('claims next, codes with the mouse, submits; the row shows the submit pending, then acknowledged after Sync now', async () => {
     const before = await submittedCount();
+    // Nothing syncs on its own (no timer, no nudge after the submit): the row is seen pending until the coder syncs.
+    const engine = await fixture.services.sync;
+    engine.setOnline(false);
     const page = await openStation();
     await page.click('text=Claim next');
-    await page.waitForSelector('#encounter-title');
+    const id = (await (await page.waitForSelector('#encounter-title')).textContent()) ?? '';
+    // The local warehouse holds the encounter, assigned to this coder, so it accepts the work.
+    const worklist = await fixture.services.worklist;
+    const { item, mrn, patientName, disposition } = worklist.get(id, 'test');
+    await warehouse.upsertEncounters([
+      { ...item, encounterId: id, mrn, patientName, disposition, sex: item.sex === 'F' || item.sex === 'M' ? item.sex : null, assignedTo: fixture.services.principal.current().id },
+    ]);
     // Words, with a typo, through the encoder.
     await page.fill('[aria-label="Search codes"]', 'pnuemonia unspecified organism');
     await page.click('#code-search-results [role="option"]:has-text("J18.9")');
@@ -69,6 +83,42 @@ describe('the coder workflow in a browser, on demo data', () => {
     await page.click('button.primary:has-text("Submit")');
     await page.waitForSelector('[data-ready="worklist"]');
     expect(await submittedCount()).toBe(before + 1);
+
+    await page.click('[aria-label="Status"] button:has-text("Submitted")');
+    await page.fill('[aria-label="Search the worklist"]', id);
+    const status = page.locator(`[role="row"]:has-text("${id}") [data-sync]`);
+    await expect.poll(() => status.getAttribute('data-sync')).toBe('pending');
+    expect(await status.textContent()).toContain('Pending sync');
+    await page.screenshot({ path: `${artifacts}/worklist-pending-sync.png` });
+    // Sync now from the command palette; the row follows the sync without leaving the worklist.
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('Sync now');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => status.getAttribute('data-sync'), { timeout: 30_000 }).toBe('acknowledged');
+    expect(await status.textContent()).toContain('Acknowledged');
+    expect((await warehouse.ledger()).filter((r) => r.kind === 'submit_codes' && r.outcome === 'accepted')).toHaveLength(1);
+    engine.setOnline(true);
+    await page.close();
+  });
+
+  it('applies a saved view by name from the command palette', async () => {
+    const page = await openStation();
+    await page.selectOption('select:near(:text("Sort"))', 'age');
+    await page.fill('[aria-label="Show only these estimated DRGs"]', '193, 871');
+    await page.click('button:has-text("Save view")');
+    await page.keyboard.type('Oldest sepsis');
+    await page.keyboard.press('Enter');
+    await page.reload();
+    await page.waitForSelector('[data-ready="worklist"]');
+    expect(await page.inputValue('select:near(:text("Sort"))')).toBe('priority');
+
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('view oldest');
+    expect(await page.textContent('#palette-list [aria-selected="true"]')).toContain('Worklist view: Oldest sepsis');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.inputValue('select:near(:text("Sort"))')).toBe('age');
+    expect(await page.inputValue('[aria-label="Show only these estimated DRGs"]')).toBe('193, 871');
+    expect(await page.inputValue('[aria-label="Saved view (Alt+1…9)"]')).toBe('Oldest sepsis');
     await page.close();
   });
 

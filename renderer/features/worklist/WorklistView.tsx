@@ -4,7 +4,7 @@ import { api } from '../../api';
 import { useAppStore } from '../../app/store';
 import { ProductivityPanel } from '../coding/ProductivityPanel';
 import { STATUS_LABEL, WORKLIST_COLUMNS } from './columns';
-import { deleteView, parseDrgList, readViews, saveView, type SavedView } from './savedViews';
+import { deleteView, handleViewRequests, parseDrgList, readViews, saveView, type SavedView } from './savedViews';
 import { OPENING_SORT, OPENING_STATUSES, useWorklist } from './useWorklist';
 import { VirtualGrid } from './VirtualGrid';
 
@@ -54,6 +54,17 @@ export function WorklistView() {
     setViewName(view.name);
     patch({ notice: `View “${view.name}”` });
   };
+  // Views picked in the command palette by name (Ctrl+K), read fresh: another window may have saved it.
+  const applyViewRef = useRef(applyView);
+  applyViewRef.current = applyView;
+  useEffect(
+    () =>
+      handleViewRequests((name) => {
+        const view = readViews(localStorage).find((v) => v.name === name);
+        if (view) applyViewRef.current(view);
+      }),
+    [],
+  );
   // Electron has no window.prompt: the name is typed in a field that appears in the bar.
   const [naming, setNaming] = useState<string | null>(null);
   const saveCurrent = (name: string) => {

@@ -1,4 +1,4 @@
-import type { WorklistItem } from '../../../preload/contract';
+import type { ChartSyncState, WorklistItem } from '../../../preload/contract';
 import type { GridColumn } from './VirtualGrid';
 
 const DAY = 86_400_000;
@@ -12,6 +12,25 @@ export const STATUS_LABEL: Record<WorklistItem['status'], string> = {
   query: 'Physician query',
   submitted: 'Submitted',
 };
+
+/** A submitted chart's place with the warehouse: an icon and words (colour is never the only signal). */
+const SYNC_SHOWN: Record<ChartSyncState, { icon: string; label: string; title: string }> = {
+  pending: { icon: '◷', label: 'Pending sync', title: 'Submitted; waiting to reach the warehouse' },
+  retrying: { icon: '↻', label: 'Retrying sync', title: 'Submitted; the last attempt to reach the warehouse failed and will be retried' },
+  acknowledged: { icon: '✓', label: 'Acknowledged', title: 'Submitted and acknowledged by the warehouse' },
+  'dead-letter': { icon: '⚠', label: 'Refused', title: 'Submitted but refused by the warehouse: see Sync' },
+  withdrawn: { icon: '↶', label: 'Withdrawn', title: 'The submit was undone' },
+};
+
+function Status({ row }: { row: WorklistItem }) {
+  const sync = row.status === 'submitted' && row.sync ? SYNC_SHOWN[row.sync] : null;
+  if (!sync) return <span className={`status status-${row.status}`}>{STATUS_LABEL[row.status]}</span>;
+  return (
+    <span className={`status status-submitted sync-${row.sync}`} title={sync.title} data-sync={row.sync}>
+      <span aria-hidden="true">{sync.icon}</span> {sync.label}
+    </span>
+  );
+}
 
 function Confidence({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -51,6 +70,6 @@ export const WORKLIST_COLUMNS: readonly GridColumn<WorklistItem>[] = [
   { id: 'drg', header: 'DRG impact', width: '76px', align: 'end', cell: (r) => (r.drgImpact === null ? '—' : r.drgImpact.toFixed(2)) },
   { id: 'estDrg', header: 'Est. DRG', width: '76px', cell: (r) => <EstimatedDrg value={r.estimatedDrg} /> },
   { id: 'confidence', header: 'Confidence', width: '92px', cell: (r) => <Confidence value={r.modelConfidence} /> },
-  { id: 'status', header: 'Status', width: '96px', cell: (r) => <span className={`status status-${r.status}`}>{STATUS_LABEL[r.status]}</span> },
+  { id: 'status', header: 'Status', width: '116px', cell: (r) => <Status row={r} /> },
   { id: 'assignee', header: 'Assignee', width: 'minmax(70px, 0.9fr)', cell: (r) => r.leaseOwner ?? <span className="muted">—</span> },
 ];

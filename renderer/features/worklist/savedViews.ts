@@ -69,6 +69,27 @@ export function saveView(storage: Pick<Storage, 'getItem' | 'setItem'>, view: Sa
   return next;
 }
 
+/** A view asked for by name from outside the worklist (the command palette), until the worklist takes it. */
+let requestedView: string | null = null;
+let viewRequestHandler: ((name: string) => void) | null = null;
+
+/** Applies the named view in the worklist now, or as soon as the worklist is shown. */
+export function requestView(name: string): void {
+  if (viewRequestHandler) viewRequestHandler(name);
+  else requestedView = name;
+}
+
+/** The worklist takes view requests (one waiting, then each as it comes) while mounted; returns a stop function. */
+export function handleViewRequests(handler: (name: string) => void): () => void {
+  viewRequestHandler = handler;
+  const waiting = requestedView;
+  requestedView = null;
+  if (waiting !== null) handler(waiting);
+  return () => {
+    if (viewRequestHandler === handler) viewRequestHandler = null;
+  };
+}
+
 export function deleteView(storage: Pick<Storage, 'getItem' | 'setItem'>, name: string): SavedView[] {
   const next = readViews(storage).filter((v) => v.name !== name);
   storage.setItem(KEY, JSON.stringify(next));

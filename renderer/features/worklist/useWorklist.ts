@@ -52,6 +52,8 @@ export interface WorklistState {
   ready: boolean;
 }
 
+const awaitsWarehouse = (row: WorklistItem) => row.sync === 'pending' || row.sync === 'retrying';
+
 /**
  * The worklist as keyset pages from main: the first page on load and whenever the filter, sort or
  * store changes; the next page when the grid nears the end. Stale replies are dropped.
@@ -62,6 +64,8 @@ export function useWorklist(filter: WorklistFilter, sort: Sort) {
   const generation = useRef(0);
   const fetching = useRef(false);
   const filterKey = JSON.stringify(filter);
+  const rows = useRef<WorklistItem[]>([]);
+  rows.current = state.rows;
 
   const reload = useCallback(async () => {
     const mine = ++generation.current;
@@ -99,13 +103,19 @@ export function useWorklist(filter: WorklistFilter, sort: Sort) {
     void reload();
     // Another window, the sync engine or a lease expiry changed the list: start again from the top.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = api.on('worklist.changed', () => {
+    const reloadSoon = () => {
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), 150);
-    });
+    };
+    const stops = [
+      api.on('worklist.changed', reloadSoon),
+      // A push acknowledges or refuses submitted work without changing the worklist itself: shown rows
+      // still waiting on the warehouse are read again, other sync progress costs nothing.
+      api.on('sync.changed', () => rows.current.some(awaitsWarehouse) && reloadSoon()),
+    ];
     return () => {
       clearTimeout(timer);
-      stop();
+      stops.forEach((stop) => stop());
     };
   }, [reload]);
 
