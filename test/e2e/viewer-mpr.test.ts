@@ -84,6 +84,16 @@ async function litPixels(page: Page, selector: string): Promise<number> {
   });
 }
 
+/** Counts the page's frame requests (binary route `/binary/frames/<series>/<index>`) per slice index from now on. */
+function countFrameRequests(page: Page): Map<number, number> {
+  const counts = new Map<number, number>();
+  page.on('request', (request) => {
+    const match = /\/binary\/frames\/[^/]+\/(\d+)$/.exec(new URL(request.url()).pathname);
+    if (match) counts.set(Number(match[1]), (counts.get(Number(match[1])) ?? 0) + 1);
+  });
+  return counts;
+}
+
 async function pressPreset(page: Page, name: string): Promise<void> {
   const label = await page.locator('[role="toolbar"] button', { hasText: new RegExp(`^\\d ${name}$`) }).textContent();
   await page.keyboard.press(label!.slice(0, 1));
@@ -91,10 +101,12 @@ async function pressPreset(page: Page, name: string): Promise<void> {
 
 describe('CT reformats (MPR) in Chromium', { timeout: 150_000 }, () => {
   let page: Page;
+  let framesFetched: Map<number, number>;
 
   beforeAll(async () => {
     page = await openSeries(env, DEMO_PATIENT);
     await page.waitForSelector(`[data-testid="ct-viewer"][data-loaded="${env.slices.length}"]`, { timeout: 30_000 });
+    framesFetched = countFrameRequests(page);
   });
   afterAll(async () => {
     await page?.close();
@@ -108,6 +120,33 @@ describe('CT reformats (MPR) in Chromium', { timeout: 150_000 }, () => {
     await expect.poll(() => mpr.getAttribute('data-frames-loaded'), { timeout: 30_000 }).toBe(String(env.slices.length));
     expect(await page.getAttribute('[data-testid="ct-viewer"]', 'data-layout')).toBe('mpr');
     expect(await page.$('[data-testid="mpr-progress"]')).toBeNull();
+    // Every slice came from the stack's cache: nothing fetched (or decoded) again.
+    expect(framesFetched.size).toBe(0);
+  });
+
+  it('fills the volume progressively when opened before the series has arrived, each missing slice fetched once', async () => {
+    const slow = await openSeries(env, DEMO_PATIENT, (target) =>
+      // A slow link: each frame answers after 300 ms.
+      target.route(/\/binary\/frames\//, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await route.continue();
+      }),
+    );
+    await shownSlice(slow, Math.floor(env.slices.length / 2));
+    await slow.focus('[data-testid="ct-viewport"]');
+    const askedAfter = countFrameRequests(slow);
+    await slow.keyboard.press('m');
+    const progress = slow.locator('[data-testid="mpr-progress"]');
+    const text = (await progress.textContent({ timeout: 20_000 })) ?? '';
+    const [, loaded, total] = /Building the volume: (\d+)\/(\d+) slices/.exec(text) ?? [];
+    expect(Number(total)).toBe(env.slices.length);
+    expect(Number(loaded)).toBeLessThan(env.slices.length);
+    const mpr = slow.locator('[data-testid="mpr"]');
+    await expect.poll(() => mpr.getAttribute('data-frames-loaded'), { timeout: 60_000 }).toBe(String(env.slices.length));
+    await progress.waitFor({ state: 'detached' });
+    // The volume and the stack's prefetcher share each slice's load: no slice is asked for twice.
+    expect([...askedAfter.entries()].filter(([, n]) => n > 1)).toEqual([]);
+    await slow.close();
   });
 
   it('labels each view with the patient directions', async () => {
