@@ -160,6 +160,8 @@ export const SyncStatusSchema = z.object({
   online: z.boolean(),
   pending: z.number().int().nonnegative(),
   deadLetters: z.number().int().nonnegative(),
+  /** Server changes under a coder's draft waiting for the coder (sync.conflicts lists them). */
+  serverConflicts: z.number().int().nonnegative(),
   progress: z
     .object({
       phase: z.enum(['push', 'pull']),
@@ -466,7 +468,11 @@ export const ServerConflictSchema = z.object({
   differences: z.array(ConflictDifferenceSchema),
 });
 export type ServerConflict = z.infer<typeof ServerConflictSchema>;
-/** `keep-mine`: the draft stays, the server version acknowledged; `take-theirs`: the draft is discarded. */
+/**
+ * `keep-mine`: the draft stays, the server version acknowledged; `take-theirs`: the draft is rebased on the
+ * server's chart (the coder's accepted and added codes stay; rejections go when a note changed; no draft
+ * is kept on a chart that is no longer the coder's).
+ */
 export const ConflictChoiceSchema = z.enum(['keep-mine', 'take-theirs']);
 export type ConflictChoice = z.infer<typeof ConflictChoiceSchema>;
 const ResolveConflictInputSchema = z.object({ encounterId: EncounterIdSchema, choice: ConflictChoiceSchema }).strict();
@@ -706,6 +712,8 @@ export const methods = {
   'status.summary': { input: z.void(), output: StatusSummarySchema },
   'sync.status': { input: z.void(), output: SyncStatusSchema },
   'sync.now': { input: z.void(), output: SyncStatusSchema },
+  /** The page's connectivity (its online/offline events): offline stops the schedule, back online syncs at once. */
+  'sync.connectivity': { input: z.object({ online: z.boolean() }).strict(), output: SyncStatusSchema },
   'sync.deadLetters': { input: z.void(), output: z.object({ items: z.array(DeadLetterSchema) }) },
   /** Sends the refused work again as a new mutation (the warehouse keeps its answer to the old one). */
   'sync.deadLetters.retry': { input: DeadLetterRefSchema, output: SyncStatusSchema },

@@ -22,7 +22,14 @@ export function registerDeadLetterHandlers(registry: HandlerRegistry, services: 
   registry.register('sync.conflicts.resolve', async ({ encounterId, choice }) => {
     if (!(await sync()).resolveServerConflict(encounterId, choice)) throw new CallError('not_found', 'No open conflict for this encounter');
     services.log.info('sync.conflict_resolved', { choice });
+    // The status bar and worklist indicators count open conflicts.
+    (await services.sync).announce();
     return { encounterId, choice };
   });
   registry.register('sync.history', async () => ({ runs: (await services.sync).history() }));
+  registry.register('sync.connectivity', async ({ online }) => {
+    const engine = await services.sync;
+    engine.setOnline(online);
+    return engine.status();
+  });
 }

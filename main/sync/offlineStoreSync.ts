@@ -79,6 +79,10 @@ export class OfflineStoreSync implements SyncStore {
     if (entry.encounterId) this.store.notifyChange([entry.encounterId]);
   }
 
+  serverConflictCount(): number {
+    return this.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM server_conflicts WHERE resolved_ms IS NULL').get()?.n ?? 0;
+  }
+
   /** Dead letters, oldest first; the stored reason is `code: detail`. */
   deadLetters(): DeadLetter[] {
     return this.store.db

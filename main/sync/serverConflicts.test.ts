@@ -79,6 +79,44 @@ describe('a server change under a local draft', () => {
     expect(sync.resolveServerConflict('E1', 'keep-mine')).toBe(false);
   });
 
+  const MIXED = {
+    codes: [
+      { code: 'I21.4', system: 'ICD-10-CM', decision: 'accepted', principal: true, poa: 'Y' },
+      { code: 'I10', system: 'ICD-10-CM', decision: 'added', poa: 'Y' },
+      { code: 'R07.9', system: 'ICD-10-CM', decision: 'rejected', reason: 'integral to MI' },
+    ],
+    comment: 'query cardiology about the troponin trend',
+  };
+  const draftWith = (payload: unknown) =>
+    store.write(() => store.db.prepare('UPDATE coding_drafts SET payload = ? WHERE encounter_id = ?').run(JSON.stringify(payload), 'E1'));
+  const serverRevision = () => (store.db.prepare('SELECT server_revision FROM encounters WHERE id = ?').get('E1') as { server_revision: number }).server_revision;
+
+  it('take-theirs after a note edit keeps the coder’s accepted and added codes and drops rejections of the old text’s suggestions', async () => {
+    draftWith(MIXED);
+    await warehouse.editNote('N1', 'Chest pain; troponin rising: NSTEMI.');
+    await engine.syncNow();
+    expect(sync.resolveServerConflict('E1', 'take-theirs')).toBe(true);
+    const draft = draftOf('E1') as { payload: string; revision: number; base_server_revision: number };
+    expect(JSON.parse(draft.payload)).toEqual({ ...MIXED, codes: MIXED.codes.slice(0, 2) });
+    // Based on the server now; a workspace holding revision 3 reloads rather than saving over it.
+    expect(draft).toMatchObject({ revision: 4, base_server_revision: serverRevision() });
+    expect(store.db.prepare('SELECT text FROM notes WHERE id = ?').get('N1')).toEqual({ text: 'Chest pain; troponin rising: NSTEMI.' });
+    expect(sync.serverConflicts()).toEqual([]);
+  });
+
+  it('take-theirs after a change of the encounter’s fields keeps every decision, on the server’s fields', async () => {
+    draftWith(MIXED);
+    await warehouse.upsertEncounters([{ encounterId: 'E1', mrn: 'M1', assignedTo: 'alice', serviceLine: 'Cardiology', sex: 'M', age: 58 }]);
+    await engine.syncNow();
+    expect(sync.serverConflicts()[0]?.differences).toEqual([
+      { field: 'sex', label: 'Sex', mine: null, theirs: 'M' },
+      { field: 'age', label: 'Age', mine: null, theirs: '58' },
+    ]);
+    expect(sync.resolveServerConflict('E1', 'take-theirs')).toBe(true);
+    expect(JSON.parse((draftOf('E1') as { payload: string }).payload)).toEqual(MIXED);
+    expect(store.db.prepare('SELECT sex, age FROM encounters WHERE id = ?').get('E1')).toEqual({ sex: 'M', age: 58 });
+  });
+
   it('take-theirs discards the draft; a voided encounter leaves the worklist', async () => {
     await warehouse.voidEncounter('E1');
     await engine.syncNow();

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { ConflictChoice, ServerConflict } from '../../preload/contract.js';
+import { CodingDraftSchema, type ConflictChoice, type ServerConflict } from '../../preload/contract.js';
 import type { Change, EncounterPayload } from '../warehouse/warehouse.js';
 
 /** One field the coder's local copy and the server's new version disagree on. */
@@ -147,22 +147,50 @@ export class ServerConflicts {
   }
 
   /**
-   * `keep-mine`: the draft stays and now counts as based on the server's revision (acknowledged);
-   * `take-theirs`: the draft is discarded, the coder starts again from the server's version.
-   * Returns false when the encounter has no open conflict. The caller runs this in a write transaction.
+   * `keep-mine`: the draft stays as it is and now counts as based on the server's revision (acknowledged).
+   * `take-theirs`: the coder adopts the chart as the server has it (its fields and notes, already applied)
+   * and the draft is rebased onto it (see `rebaseOnServer`). Returns false when the encounter has no open
+   * conflict. The caller runs this in a write transaction.
    */
   resolve(encounterId: string, choice: ConflictChoice, now: number): boolean {
-    const resolved = this.db
-      .prepare("UPDATE server_conflicts SET resolved_ms = ?, resolution = ? WHERE encounter_id = ? AND resolved_ms IS NULL")
-      .run(now, choice, encounterId).changes;
-    if (resolved === 0) return false;
+    const open = this.db
+      .prepare<[string], { id: number; differences: string }>('SELECT id, differences FROM server_conflicts WHERE encounter_id = ? AND resolved_ms IS NULL')
+      .get(encounterId);
+    if (!open) return false;
+    this.db.prepare('UPDATE server_conflicts SET resolved_ms = ?, resolution = ? WHERE id = ?').run(now, choice, open.id);
     if (choice === 'keep-mine') {
       this.db
         .prepare('UPDATE coding_drafts SET base_server_revision = (SELECT server_revision FROM encounters WHERE id = ?) WHERE encounter_id = ?')
         .run(encounterId, encounterId);
     } else {
-      this.db.prepare('DELETE FROM coding_drafts WHERE encounter_id = ?').run(encounterId);
+      this.rebaseOnServer(encounterId, Object.keys(JSON.parse(open.differences) as Differences), now);
     }
     return true;
+  }
+
+  /**
+   * The coder's own work carried onto the server's version of the chart:
+   * - a chart that is no longer theirs (voided, reassigned) keeps no draft: work on it would be refused;
+   * - codes the coder accepted or added stay, with principal, POA and sequencing: that judgement is
+   *   theirs, the server never had it. Where sex or age changed, the workspace's code editor flags the
+   *   codes the new demographics make invalid, for the coder to decide, rather than dropping them unseen;
+   * - rejections go when a note changed: they were verdicts on suggestions from the old text, and the
+   *   model suggests again from the new text (PulledSuggestions), for the coder to review afresh.
+   * The draft's revision moves on, so a workspace still holding the old one reloads instead of saving over it.
+   */
+  private rebaseOnServer(encounterId: string, changedFields: readonly string[], now: number): void {
+    const encounter = this.db.prepare<[string], { assigned: number; server_revision: number }>('SELECT assigned, server_revision FROM encounters WHERE id = ?').get(encounterId);
+    const draft = this.db.prepare<[string], { payload: string }>('SELECT payload FROM coding_drafts WHERE encounter_id = ?').get(encounterId);
+    if (!draft) return;
+    const parsed = CodingDraftSchema.safeParse(JSON.parse(draft.payload));
+    if (!encounter || encounter.assigned === 0 || !parsed.success) {
+      this.db.prepare('DELETE FROM coding_drafts WHERE encounter_id = ?').run(encounterId);
+      return;
+    }
+    const notesChanged = changedFields.some((field) => field.startsWith('note:'));
+    const rebased = { ...parsed.data, codes: notesChanged ? parsed.data.codes.filter((c) => c.decision !== 'rejected') : parsed.data.codes };
+    this.db
+      .prepare('UPDATE coding_drafts SET payload = ?, revision = revision + 1, base_server_revision = ?, updated_ms = ? WHERE encounter_id = ?')
+      .run(JSON.stringify(rebased), encounter.server_revision, now, encounterId);
   }
 }

@@ -58,6 +58,11 @@ export class SqliteSyncStore implements SyncStore {
     return (this.db.prepare(`SELECT count(*) AS n FROM dead_letters`).get() as { n: number }).n;
   }
 
+  /** This store keeps no drafts, so no server change can land under one. */
+  serverConflictCount(): number {
+    return 0;
+  }
+
   nextBatch(limit: number, afterSeq = 0): OutboxEntry[] {
     const rows = this.db
       .prepare(`SELECT seq, client_mutation_id, kind, coder, encounter_id, payload, attempts FROM outbox WHERE acked = 0 AND seq > ? ORDER BY seq LIMIT ?`)

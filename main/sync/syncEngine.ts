@@ -19,6 +19,7 @@ export interface SyncStatus {
   readonly online: boolean;
   readonly pending: number;
   readonly deadLetters: number;
+  readonly serverConflicts: number;
   readonly progress: SyncProgress | null;
   readonly lastSyncAt: number | null;
   readonly lastError: string | null;
@@ -118,6 +119,7 @@ export class SyncEngine {
       online: this.online,
       pending: this.o.store.pendingCount(),
       deadLetters: this.o.store.deadLetterCount(),
+      serverConflicts: this.o.store.serverConflictCount(),
       progress: this.progress,
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
@@ -350,7 +352,7 @@ export class SyncEngine {
     }
   }
 
-  /** Something shown in the status besides the sync itself changed (the background suggestions). */
+  /** Something shown in the status besides the sync itself changed (background suggestions, a resolved conflict). */
   announce(): void {
     this.emit();
   }

@@ -105,4 +105,22 @@ describe('sync through the contract', () => {
     expect(runs.some((r) => r.ok && r.pushed === 1)).toBe(true);
     await warehouse.close();
   });
+
+  it('sync.connectivity: offline holds the outbox without trying, back online syncs at once', async () => {
+    env = createTestServices();
+    const { services, dir } = env;
+    const me = services.principal.current().id;
+    const warehouse = new LocalWarehouse(localWarehouseFile(dir));
+    await warehouse.upsertEncounters([{ encounterId: 'O1', mrn: 'M1', assignedTo: me }]);
+    const call = contract(services);
+    expect(await call('sync.connectivity', { online: false })).toMatchObject({ ok: true, result: { state: 'offline', online: false, nextAttemptAt: null } });
+    const store = await services.store;
+    store.write(() =>
+      store.db.prepare('INSERT INTO outbox (client_mutation_id, kind, encounter_id, principal, payload, created_ms) VALUES (?, ?, ?, ?, ?, ?)').run('off-1', 'submit_codes', 'O1', me, '{"codes":["I10"]}', store.now()),
+    );
+    expect(await call('sync.connectivity', { online: true })).toMatchObject({ ok: true, result: { online: true } });
+    await expect.poll(async () => (await warehouse.ledger()).map((r) => r.clientMutationId), { timeout: 10_000 }).toEqual(['off-1']);
+    expect((await call('sync.connectivity', { online: 'yes' })).ok).toBe(false);
+    await warehouse.close();
+  });
 });

@@ -26,6 +26,8 @@ export interface SyncStore {
   /** Mutations not yet acknowledged by the warehouse and not in dead letters. */
   pendingCount(): number;
   deadLetterCount(): number;
+  /** Server changes that landed under a coder's draft and wait for the coder's decision. */
+  serverConflictCount(): number;
   /** The oldest pending mutations after outbox seq `afterSeq` (a batch still in flight), in outbox order. */
   nextBatch(limit: number, afterSeq?: number): OutboxEntry[];
   markAcked(clientMutationIds: readonly string[]): void;

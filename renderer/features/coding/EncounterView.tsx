@@ -8,6 +8,7 @@ import { DrgPanel } from './DrgPanel';
 import { coded, decide, decisionFor, setPrincipal, submitBlocker, type Suggestion } from './draftModel';
 import { NoteViewer } from './NoteViewer';
 import { QueryComposer } from './QueryComposer';
+import { ServerConflictBadge } from '../sync/ServerConflictBadge';
 import './coding.css';
 
 const REJECT_REASONS = ['Not documented', 'Ruled out', 'History only', 'Not clinically significant'];
@@ -166,6 +167,7 @@ export function EncounterView({ encounterId }: { encounterId: string }) {
           {detail.age ?? '?'} {detail.sex ?? ''} · {detail.item.facility} · {detail.item.payer} · {detail.item.admitDate.slice(0, 10)} → {detail.item.dischargeDate.slice(0, 10)}
         </span>
         {detail.item.synthetic && <span className="badge">Synthetic</span>}
+        <ServerConflictBadge encounterId={detail.item.id} />
         <span className="spacer" />
         <span className={`save save-${save.kind}`} role="status">
           {mine ? save.text : 'Read only: claim it to code'}

@@ -9,6 +9,17 @@ export function SyncBadge() {
     void api.call('sync.status').then(setStatus, () => undefined);
     return api.on('sync.changed', setStatus);
   }, []);
+  // Sync follows the machine's connectivity: offline it stops trying, back online it syncs at once.
+  useEffect(() => {
+    const report = () => void api.call('sync.connectivity', { online: navigator.onLine }).then(setStatus, () => undefined);
+    if (!navigator.onLine) report();
+    window.addEventListener('online', report);
+    window.addEventListener('offline', report);
+    return () => {
+      window.removeEventListener('online', report);
+      window.removeEventListener('offline', report);
+    };
+  }, []);
   if (!status) return null;
   const p = status.progress;
   const text = p
@@ -20,5 +31,14 @@ export function SyncBadge() {
       : status.state === 'backoff'
         ? 'Sync waiting to retry'
         : null;
-  return text ? <span data-testid="sync-badge">{text}</span> : null;
+  return (
+    <>
+      {text ? <span data-testid="sync-badge">{text}</span> : null}
+      {status.serverConflicts > 0 ? (
+        <span data-testid="sync-conflicts-badge" title="Changed on the server under your draft: decide in Sync (Ctrl+3)">
+          ⇄ {status.serverConflicts} server change{status.serverConflicts === 1 ? '' : 's'} to review
+        </span>
+      ) : null}
+    </>
+  );
 }

@@ -1,4 +1,5 @@
 import type { ChartSyncState, WorklistItem } from '../../../preload/contract';
+import { ServerConflictBadge } from '../sync/ServerConflictBadge';
 import type { GridColumn } from './VirtualGrid';
 
 const DAY = 86_400_000;
@@ -58,7 +59,17 @@ function EstimatedDrg({ value }: { value: WorklistItem['estimatedDrg'] }) {
 /** Columns a view shows when it names none (every column). */
 export const WORKLIST_COLUMNS: readonly GridColumn<WorklistItem>[] = [
   { id: 'priority', header: 'Priority', width: '60px', align: 'end', cell: (r) => r.priority.toFixed(1) },
-  { id: 'id', header: 'Encounter', width: 'minmax(110px, 1.1fr)', cell: (r) => <span className="mono">{r.id}</span> },
+  {
+    id: 'id',
+    header: 'Encounter',
+    width: 'minmax(110px, 1.1fr)',
+    cell: (r) => (
+      <>
+        <span className="mono">{r.id}</span>
+        <ServerConflictBadge encounterId={r.id} />
+      </>
+    ),
+  },
   { id: 'patient', header: 'Patient', width: '92px', cell: (r) => <span title="Initials, age, sex">{[r.patientInitials ?? '—', r.age ?? '?', r.sex ?? ''].join(' ')}</span> },
   { id: 'facility', header: 'Facility', width: 'minmax(80px, 1.2fr)', cell: (r) => r.facility },
   { id: 'admit', header: 'Admit', width: '84px', cell: (r) => date(r.admitDate) },
