@@ -123,9 +123,15 @@ describe('the CT viewer in Chromium, against the HealthImaging stand-in', { time
     expect(await item.textContent()).toContain(`Length ${length.toFixed(1)} mm`);
   });
 
-  it('shows the series warning for a gap', async () => {
+  it('shows the series warning for a gap, in the reformats too', async () => {
     const gapPage = await openSeries('GAP-1');
     expect(await gapPage.textContent('[data-testid="series-warnings"]')).toMatch(/gap/);
+    // The reformats still open, and say that the slices are placed evenly.
+    await gapPage.waitForSelector('[data-testid="ct-viewer"][data-loaded="6"]', { timeout: 20_000 });
+    await gapPage.focus('[data-testid="ct-viewport"]');
+    await gapPage.keyboard.press('m');
+    await gapPage.waitForSelector('[data-testid="mpr"][data-state="ready"]', { timeout: 30_000 });
+    expect(await gapPage.textContent('[data-testid="mpr-caveat"]')).toMatch(/approximate/);
     await gapPage.close();
   });
 

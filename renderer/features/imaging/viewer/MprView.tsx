@@ -22,6 +22,7 @@ export function MprView({ series, initialVoi, onSession, onState, onError }: Mpr
   const refs: Record<View, typeof axial> = { axial, sagittal, coronal };
   const session = useRef<MprSession | null>(null);
   const [state, setState] = useState<MprState | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   // The window at opening only; later changes are the session's own.
   const [startVoi] = useState(initialVoi);
   const refused = useMemo(() => volumeRefusal(series), [series]);
@@ -39,7 +40,10 @@ export function MprView({ series, initialVoi, onSession, onState, onError }: Mpr
     setState(next.state);
     callbacks.current.onState(next.state);
     callbacks.current.onSession(next);
-    next.start().catch((error: unknown) => callbacks.current.onError?.(error));
+    next.start().catch((error: unknown) => {
+      setFailure(error instanceof Error ? error.message : String(error));
+      callbacks.current.onError?.(error);
+    });
     return () => {
       session.current = null;
       callbacks.current.onSession(null);
@@ -60,7 +64,7 @@ export function MprView({ series, initialVoi, onSession, onState, onError }: Mpr
   const centre = planes.length === 3 && planes.every((v) => typeof v === 'number') ? (planes as number[]) : null;
 
   return (
-    <div className="ct-mpr" data-testid="mpr" data-state={refused ? 'refused' : ready ? 'ready' : 'loading'} data-frames-loaded={loaded}>
+    <div className="ct-mpr" data-testid="mpr" data-state={refused ? 'refused' : failure ? 'failed' : ready ? 'ready' : 'loading'} data-frames-loaded={loaded}>
       {refused ? (
         <p className="ct-mpr-refused" role="alert" data-testid="mpr-refused">
           {refused}
@@ -114,6 +118,16 @@ export function MprView({ series, initialVoi, onSession, onState, onError }: Mpr
           )}
           <div>{state?.voi ? `W ${Math.round(state.voi.width)} L ${Math.round(state.voi.center)}` : 'W – L –'}{state?.invert ? ' · inverted' : ''}</div>
           {centre && <div>Crosshairs {centre.map((v) => v.toFixed(1)).join(', ')} mm</div>}
+          {series.warnings.length > 0 && (
+            <p className="ct-mpr-caveat" data-testid="mpr-caveat">
+              ⚠ Reformats place the slices evenly (at their average spacing) and untilted, so with the warnings above, positions along the slice direction are approximate.
+            </p>
+          )}
+          {failure && (
+            <p className="ct-mpr-failure" role="alert" data-testid="mpr-error">
+              The reformats could not be built: {failure}
+            </p>
+          )}
           <div className="muted small">Left drag: {state?.tool ?? 'crosshairs'} · wheel or arrows: slices of the view under the pointer · M: back to the stack</div>
         </div>
       )}
