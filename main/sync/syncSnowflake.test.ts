@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnowflakeStandIn } from '../../test/standins/snowflake/server.js';
-import { splitStatements } from '../../test/standins/snowflake/dialect.js';
 import { tempDir } from '../../test/support/tempDir.js';
 import { createMemoryLogger } from '../log/logger.js';
 import { FileKeySealer } from '../security/secretSealer.js';
@@ -13,6 +14,7 @@ import { configureDriver, SnowflakeWarehouse } from '../warehouse/snowflake/snow
 import { SqliteSyncStore } from './sqliteSyncStore.js';
 import { SyncEngine } from './syncEngine.js';
 
+const run = promisify(execFile);
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'cloud', 'warehouse', 'migrations');
 
 describe('sync through the real Snowflake driver against the stand-in', () => {
@@ -119,20 +121,26 @@ describe('sync through the real Snowflake driver against the stand-in', () => {
     store.close();
   });
 
-  it('applies the DDL migrations cleanly through the driver, and again as a no-op', async () => {
+  it('applies the DDL migrations cleanly with npm run -w cloud warehouse:migrate, and again as a no-op', async () => {
     const fresh = await new SnowflakeStandIn({ migrate: false }).start();
+    const keyFile = join(tempDir('atrium-migrate-'), 'admin.p8');
+    writeFileSync(keyFile, privateKey, { mode: 0o600 });
+    const env = { ...process.env, SNOWFLAKE_ACCOUNT: 'standin', SNOWFLAKE_USER: 'ATRIUM_ADMIN', SNOWFLAKE_PRIVATE_KEY_FILE: keyFile, SNOWFLAKE_ACCESS_URL: fresh.url };
     const w = new SnowflakeWarehouse({ accessUrl: fresh.url, account: 'standin', username: 'ATRIUM_ADMIN', auth: { kind: 'keypair', privateKey } }, createMemoryLogger());
     try {
       const files = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort();
-      expect(files.length).toBeGreaterThanOrEqual(5);
+      expect(files.length).toBeGreaterThanOrEqual(6);
       for (let pass = 0; pass < 2; pass++) {
-        for (const file of files) for (const statement of splitStatements(readFileSync(join(MIGRATIONS, file), 'utf8'))) await w.run(statement);
+        const { stdout } = await run('npm', ['run', '--silent', '-w', 'cloud', 'warehouse:migrate'], { env, cwd: join(import.meta.dirname, '..', '..') });
+        expect(stdout.trim().split('\n').map((line) => line.split(':')[0])).toEqual(files);
       }
       const tables = await w.run(`SELECT COUNT(*) AS N FROM information_schema.tables WHERE table_schema IN ('CODING', 'IMAGING', 'AUDIT')`);
       expect(tables[0]?.['N']).toBe(7);
+      const columns = await w.run(`SELECT COUNT(*) AS N FROM information_schema.columns WHERE table_schema = 'CODING' AND table_name = 'ENCOUNTERS' AND column_name IN ('PAYER', 'SYNTHETIC')`);
+      expect(columns[0]?.['N']).toBe(2);
     } finally {
       await w.close();
       await fresh.stop();
     }
-  });
+  }, 60_000);
 });

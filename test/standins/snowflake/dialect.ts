@@ -3,6 +3,8 @@
  * desktop's SQL use. Anything it does not know passes through and fails in DuckDB loudly.
  */
 
+import { stripComments } from '../../../cloud/warehouse/sqlScript.js';
+
 export type Translated = { kind: 'skip'; reason: string } | { kind: 'sql'; sql: string; writes: readonly string[] };
 
 const SKIPPED = [
@@ -25,22 +27,6 @@ const STREAMS: Record<string, { table: string; entity: string; key: string }> = 
 
 /** Tables whose writes trigger the (emulated) publish task. */
 export const WORKLIST_TABLES = ['CODING.ENCOUNTERS', 'CODING.NOTES'] as const;
-
-export function stripComments(sql: string): string {
-  return sql
-    .split('\n')
-    .map((line) => (line.trimStart().startsWith('--') ? '' : line))
-    .join('\n')
-    .trim();
-}
-
-/** Splits a script on semicolons that end a line (the schema files never put one inside a string). */
-export function splitStatements(script: string): string[] {
-  return stripComments(script)
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
 
 export function translate(input: string): Translated {
   let sql = stripComments(input).replace(/;\s*$/, '');

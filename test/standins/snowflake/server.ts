@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance, LIST, VARCHAR, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { z } from 'zod';
-import { splitStatements, statementTypeId, translate } from './dialect.js';
+import { splitStatements } from '../../../cloud/warehouse/sqlScript.js';
+import { statementTypeId, translate } from './dialect.js';
 
 /**
  * A Snowflake stand-in for tests and demos (never shipped): an HTTP server speaking the REST protocol
