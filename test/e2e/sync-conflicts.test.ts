@@ -1,37 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localWarehouseFile } from '../../main/sync/syncService.js';
-import { LocalWarehouse } from '../../main/warehouse/local/localWarehouse.js';
-import { launchChromium } from '../support/browser.js';
-import { startTestHost, type HostFixture } from '../support/runningHost.js';
+import { describe, expect, it } from 'vitest';
+import type { CodingDraft } from '../../preload/contract.js';
+import { warehouseHost } from './warehouseHost.js';
 
 const OLD_NOTE = 'Chest pain, ruled out MI. Hypertension.';
 const NEW_NOTE = 'Chest pain; troponin rising: NSTEMI. Hypertension.';
-const DRAFT = {
+const DRAFT: CodingDraft = {
   codes: [
     { code: 'I21.4', system: 'ICD-10-CM', decision: 'accepted', principal: true, poa: 'Y' },
     { code: 'I10', system: 'ICD-10-CM', decision: 'added', poa: 'Y' },
     { code: 'R07.9', system: 'ICD-10-CM', decision: 'rejected', reason: 'integral' },
   ],
-} as const;
+};
 
 describe('server changes under a coder’s draft, in a browser', () => {
-  let browser: Browser;
-  let fixture: HostFixture;
-  let warehouse: LocalWarehouse;
-
-  beforeAll(async () => {
-    fixture = await startTestHost();
-    browser = await launchChromium();
-    warehouse = new LocalWarehouse(localWarehouseFile(fixture.dir));
-  });
-  afterAll(async () => {
-    await warehouse?.close();
-    await browser?.close();
-    await fixture?.cleanup();
-  });
+  const host = warehouseHost();
 
   it('flags the charts, shows each side by side, and resolves them from the keyboard: keep mine, take theirs (rebased)', async () => {
+    const { fixture, browser, warehouse } = host;
     const me = fixture.services.principal.current().id;
     const encounter = { mrn: 'MC', payer: 'Medicare', facility: 'Atrium General', sex: 'F', age: 64, assignedTo: me, synthetic: true } as const;
     await warehouse.upsertEncounters([

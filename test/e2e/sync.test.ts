@@ -1,27 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localWarehouseFile } from '../../main/sync/syncService.js';
-import { LocalWarehouse } from '../../main/warehouse/local/localWarehouse.js';
-import { launchChromium } from '../support/browser.js';
-import { startTestHost, type HostFixture } from '../support/runningHost.js';
+import { describe, expect, it } from 'vitest';
+import { warehouseHost } from './warehouseHost.js';
 
 describe('the sync view in a browser: refused work and a lost claim', () => {
-  let browser: Browser;
-  let fixture: HostFixture;
-  let warehouse: LocalWarehouse;
-
-  beforeAll(async () => {
-    fixture = await startTestHost();
-    browser = await launchChromium();
-    warehouse = new LocalWarehouse(localWarehouseFile(fixture.dir));
-  });
-  afterAll(async () => {
-    await warehouse?.close();
-    await browser?.close();
-    await fixture?.cleanup();
-  });
+  const host = warehouseHost();
 
   it('retries a refused submission once the chart is assigned, and lets a lost claim go', async () => {
+    const { fixture, browser, warehouse } = host;
     const me = fixture.services.principal.current().id;
     await warehouse.upsertEncounters([
       { encounterId: 'X-REFUSED', mrn: 'MX1', assignedTo: 'another-coder' },
