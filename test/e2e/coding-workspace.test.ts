@@ -103,6 +103,43 @@ describe('the coding workspace in a browser', () => {
     await page.close();
   });
 
+  it('sequences the coded list by dragging a secondary above the principal, and with Alt+↑/↓', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(fixture.host.launchUrl);
+    await page.waitForSelector('[data-ready="worklist"]');
+    await page.click('button:has-text("Claim next")');
+    const id = (await (await page.waitForSelector('#encounter-title')).textContent()) ?? '';
+    for (const code of ['J18.9', 'E11.9', 'I10']) {
+      await page.fill('[aria-label="Search codes"]', code);
+      await page.click(`#code-search-results [role="option"]:has-text("${code}")`);
+      await page.waitForSelector(`.coded li[data-code="${code}"]`);
+    }
+    const order = () => page.locator('.coded li').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-code')}${r.querySelector('input[name="principal"]:checked') ? '*' : ''}`));
+    const worklist = await fixture.services.worklist;
+    const saved = () => worklist.draft(id)?.draft.codes.filter((c) => c.decision !== 'rejected').map((c) => `${c.code}${c.principal ? '*' : ''}`);
+    expect(await order()).toEqual(['J18.9*', 'E11.9', 'I10']);
+
+    // Dragged to the top, a secondary becomes the principal diagnosis.
+    await page.dragAndDrop('.coded li[data-code="I10"] .grip', '.coded li[data-code="J18.9"] .grip');
+    await expect.poll(order).toEqual(['I10*', 'J18.9', 'E11.9']);
+    await expect.poll(saved).toEqual(['I10*', 'J18.9', 'E11.9']);
+    await expect.poll(() => page.textContent('[data-testid="drg"]')).toMatch(/HYPERTENSION/);
+
+    // Keyboard: Alt+↓ on the principal's row hands the role to the diagnosis now first; Alt+↑ brings it back.
+    await page.focus('[aria-label="Move I10 down"]');
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(order).toEqual(['J18.9*', 'I10', 'E11.9']);
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(order).toEqual(['J18.9*', 'E11.9', 'I10']);
+    await page.focus('[aria-label="Move E11.9 up"]');
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(order).toEqual(['E11.9*', 'J18.9', 'I10']);
+    await expect.poll(saved).toEqual(['E11.9*', 'J18.9', 'I10']);
+    await page.click('button:has-text("Release")');
+    await page.waitForSelector('[data-ready="worklist"]');
+    await page.close();
+  });
+
   it('at 200% zoom the primary actions stay reachable, and the session figures come from main', async () => {
     // 700×450 CSS pixels at device scale 2: what a 1400×900 window shows at 200% zoom.
     const page = await browser.newPage({ viewport: { width: 700, height: 450 }, deviceScaleFactor: 2 });

@@ -22,7 +22,8 @@ export function CodedList({ draft, editable, onEdit }: { draft: CodingDraft; edi
             e.dataTransfer.effectAllowed = 'move';
           }}
           onDragEnd={() => setDragging(null)}
-          onDragOver={(e) => editable && dragging && dragging !== c.code && e.preventDefault()}
+          // The dragged code travels in the drag data (readable on drop only); its type says it is one of ours.
+          onDragOver={(e) => editable && e.dataTransfer.types.includes('text/plain') && e.preventDefault()}
           onDrop={(e) => {
             e.preventDefault();
             const from = e.dataTransfer.getData('text/plain') || dragging;

@@ -31,25 +31,33 @@ export function setPoa(draft: CodingDraft, code: string, poa: CodeDecision['poa'
   return { ...draft, codes: draft.codes.map((c) => (c.code === code ? { ...c, poa } : c)) };
 }
 
-/** Moves a coded entry up or down: sequencing matters on the claim. */
+/**
+ * Resequences the claim: `code` moves to position `to` of the coded list as shown (principal first).
+ * The claim's first diagnosis is its principal, so a diagnosis moved above the principal becomes the
+ * principal, and a principal moved down hands that role to the diagnosis now first. A draft with no
+ * principal yet keeps none: choosing one is the coder's call.
+ */
+function resequence(draft: CodingDraft, code: string, to: number): CodingDraft {
+  const shown = coded(draft);
+  const from = shown.findIndex((c) => c.code === code);
+  if (from < 0 || to < 0 || to >= shown.length || from === to) return draft;
+  const [moved] = shown.splice(from, 1);
+  shown.splice(to, 0, moved as CodeDecision);
+  const rejected = draft.codes.filter((c) => c.decision === 'rejected');
+  const next = { ...draft, codes: [...shown, ...rejected] };
+  const first = shown.find((c) => c.system === 'ICD-10-CM');
+  return first && shown.some((c) => c.principal) ? setPrincipal(next, first.code) : next;
+}
+
+/** Moves a coded entry up or down one place (buttons, Alt+↑/↓). */
 export function move(draft: CodingDraft, code: string, by: -1 | 1): CodingDraft {
-  const codes = [...draft.codes];
-  const i = codes.findIndex((c) => c.code === code);
-  const j = i + by;
-  if (i < 0 || j < 0 || j >= codes.length) return draft;
-  [codes[i], codes[j]] = [codes[j] as CodeDecision, codes[i] as CodeDecision];
-  return { ...draft, codes };
+  return resequence(draft, code, coded(draft).findIndex((c) => c.code === code) + by);
 }
 
 /** Moves a coded entry to where another one is (drag and drop in the coded list). */
 export function moveTo(draft: CodingDraft, code: string, target: string): CodingDraft {
-  const from = draft.codes.findIndex((c) => c.code === code);
-  const to = draft.codes.findIndex((c) => c.code === target);
-  if (from < 0 || to < 0 || from === to) return draft;
-  const codes = [...draft.codes];
-  const [moved] = codes.splice(from, 1);
-  codes.splice(to, 0, moved as CodeDecision);
-  return { ...draft, codes };
+  const to = coded(draft).findIndex((c) => c.code === target);
+  return to < 0 ? draft : resequence(draft, code, to);
 }
 
 /** Marks the admitting diagnosis (at most one; the same code again clears it). */
