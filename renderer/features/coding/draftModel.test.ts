@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CodingDraft } from '../../../preload/contract';
 import { coded, decide, move, moveTo, setAdmitting, setPrincipal, submitBlocker } from './draftModel';
 
 describe('coding draft model', () => {
@@ -29,8 +30,8 @@ describe('coding draft model', () => {
 
   it('sequences the claim: the first diagnosis is the principal, by drag or by one place', () => {
     const add = (code: string, system: 'ICD-10-CM' | 'ICD-10-PCS' = 'ICD-10-CM') => ({ code, system, decision: 'added' as const });
-    let d = { codes: [{ ...add('J18.9'), principal: true }, add('0DTJ4ZZ', 'ICD-10-PCS'), add('E11.9'), { ...add('R50.9'), decision: 'rejected' as const }] };
-    const order = (x: typeof d) => coded(x).map((c) => `${c.code}${c.principal ? '*' : ''}`);
+    let d: CodingDraft = { codes: [{ ...add('J18.9'), principal: true }, add('0DTJ4ZZ', 'ICD-10-PCS'), add('E11.9'), { ...add('R50.9'), decision: 'rejected' as const }] };
+    const order = (x: CodingDraft) => coded(x).map((c) => `${c.code}${c.principal ? '*' : ''}`);
     // A secondary dragged above the principal becomes the principal; the old one is the first secondary.
     d = moveTo(d, 'E11.9', 'J18.9');
     expect(order(d)).toEqual(['E11.9*', 'J18.9', '0DTJ4ZZ']);
