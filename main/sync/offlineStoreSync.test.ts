@@ -1,22 +1,18 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/tempDir.js';
 import { createMemoryLogger } from '../log/logger.js';
-import { FileKeySealer } from '../security/secretSealer.js';
-import { Store } from '../store/store.js';
-import { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
+import type { Store } from '../store/store.js';
+import type { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
 import { OfflineStoreSync } from './offlineStoreSync.js';
 import { SyncEngine } from './syncEngine.js';
+import { storeBesideWarehouse } from './syncTestKit.js';
 
 describe('sync over the offline store (main/store)', () => {
-  let dir: string;
   let store: Store;
   let warehouse: LocalWarehouse;
+  let close: () => Promise<void>;
 
   beforeEach(async () => {
-    dir = tempDir('atrium-storesync-');
-    store = await Store.open({ file: join(dir, 'atrium.db'), sealer: new FileKeySealer(dir) });
-    warehouse = new LocalWarehouse(join(dir, 'warehouse.sqlite'));
+    ({ store, warehouse, close } = await storeBesideWarehouse('atrium-storesync-'));
     await warehouse.upsertEncounters([
       { encounterId: 'E1', mrn: 'M1', assignedTo: 'alice', admitDate: '2026-01-02', dischargeDate: '2026-01-05', serviceLine: 'Cardiology' },
       { encounterId: 'E2', mrn: 'M2', assignedTo: 'bob' },
@@ -24,10 +20,7 @@ describe('sync over the offline store (main/store)', () => {
     await warehouse.upsertNotes([{ noteId: 'N1', encounterId: 'E1', kind: 'discharge_summary', text: 'Chest pain, ruled out MI.' }]);
   });
 
-  afterEach(async () => {
-    store.close();
-    await warehouse.close();
-  });
+  afterEach(() => close());
 
   const enqueue = (id: string, kind: string, encounterId: string, principal: string) =>
     store.write(() =>

@@ -1,17 +1,15 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/tempDir.js';
 import type { CodeSuggester, NoteRevision, SuggestionResult } from '../inference/codeSuggester.js';
 import { createMemoryLogger } from '../log/logger.js';
-import { FileKeySealer } from '../security/secretSealer.js';
 import { sampleEncounters } from '../store/storeTestKit.js';
-import { Store } from '../store/store.js';
-import { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
+import type { Store } from '../store/store.js';
+import type { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
 import { computePriority, DEFAULT_FORMULA, type PriorityInputs } from '../worklist/priority.js';
 import { Worklist } from '../worklist/worklist.js';
 import { OfflineStoreSync } from './offlineStoreSync.js';
 import { PulledSuggestions } from './pulledSuggestions.js';
 import { SyncEngine } from './syncEngine.js';
+import { storeBesideWarehouse } from './syncTestKit.js';
 
 /**
  * A suggester port that reads the note as a rule would: pneumonia → J18.9 (0.9), anything else → R69
@@ -36,17 +34,15 @@ class RuleSuggester implements CodeSuggester {
 const priorityOf = (inputs: PriorityInputs) => computePriority(inputs, DEFAULT_FORMULA, Date.now());
 
 describe('suggestions for pulled encounters', () => {
-  let dir: string;
   let store: Store;
   let warehouse: LocalWarehouse;
+  let close: () => Promise<void>;
   let engine: SyncEngine;
   let suggester: RuleSuggester;
   let suggestions: PulledSuggestions;
 
   beforeEach(async () => {
-    dir = tempDir('atrium-pulled-suggest-');
-    store = await Store.open({ file: join(dir, 'atrium.db'), sealer: new FileKeySealer(dir) });
-    warehouse = new LocalWarehouse(join(dir, 'warehouse.sqlite'));
+    ({ store, warehouse, close } = await storeBesideWarehouse('atrium-pulled-suggest-'));
     await warehouse.upsertEncounters([
       { encounterId: 'E1', mrn: 'M1', dischargeDate: '2026-11-01', payer: 'Medicare', facility: 'Atrium General', sex: 'F', age: 71, synthetic: true },
       { encounterId: 'E2', mrn: 'M2', dischargeDate: '2026-11-01', payer: 'Medicare', facility: 'Atrium General', synthetic: true },
@@ -62,10 +58,7 @@ describe('suggestions for pulled encounters', () => {
     suggestions = new PulledSuggestions({ store, suggester: () => suggester, priorityOf, log: createMemoryLogger() });
   });
 
-  afterEach(async () => {
-    store.close();
-    await warehouse.close();
-  });
+  afterEach(() => close());
 
   const row = (id: string) =>
     store.db.prepare<[string], { model_confidence: number | null; priority: number; payer: string; facility: string; sex: string | null; age: number | null; synthetic: number }>(

@@ -1,26 +1,22 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/tempDir.js';
 import { createMemoryLogger } from '../log/logger.js';
-import { FileKeySealer } from '../security/secretSealer.js';
-import { Store } from '../store/store.js';
-import { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
+import type { Store } from '../store/store.js';
+import type { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
 import { OfflineStoreSync } from './offlineStoreSync.js';
 import { SyncEngine } from './syncEngine.js';
+import { storeBesideWarehouse } from './syncTestKit.js';
 
 const DRAFT = JSON.stringify({ codes: [{ code: 'I21.4', system: 'ICD-10-CM', decision: 'accepted', principal: true, poa: 'Y' }] });
 
 describe('a server change under a local draft', () => {
-  let dir: string;
   let store: Store;
   let warehouse: LocalWarehouse;
+  let close: () => Promise<void>;
   let sync: OfflineStoreSync;
   let engine: SyncEngine;
 
   beforeEach(async () => {
-    dir = tempDir('atrium-conflicts-');
-    store = await Store.open({ file: join(dir, 'atrium.db'), sealer: new FileKeySealer(dir) });
-    warehouse = new LocalWarehouse(join(dir, 'warehouse.sqlite'));
+    ({ store, warehouse, close } = await storeBesideWarehouse('atrium-conflicts-'));
     await warehouse.upsertEncounters([
       { encounterId: 'E1', mrn: 'M1', assignedTo: 'alice', serviceLine: 'Cardiology' },
       { encounterId: 'E2', mrn: 'M2', assignedTo: 'alice' },
@@ -39,10 +35,7 @@ describe('a server change under a local draft', () => {
     );
   });
 
-  afterEach(async () => {
-    store.close();
-    await warehouse.close();
-  });
+  afterEach(() => close());
 
   const draftOf = (id: string) => store.db.prepare('SELECT payload, revision, base_server_revision FROM coding_drafts WHERE encounter_id = ?').get(id);
 
