@@ -104,7 +104,8 @@ describe('sync through the real Snowflake driver against the stand-in', () => {
     bob.close();
   });
 
-  it('pulls 10,000 changes in pages and converges; a second pull applies nothing', async () => {
+  it('pulls 10,000 changes in pages (each a large result: rows inline, the rest in downloaded chunks) and converges; a second pull applies nothing', async () => {
+    const chunksBefore = standIn.stats.chunks;
     await standIn.engineExec(
       `INSERT INTO CODING.ENCOUNTERS (ENCOUNTER_ID, MRN, STATUS, VERSION, UPDATED_AT_MS) SELECT 'BULK-' || i, 'MRN-' || i, 'open', 1, 1000 + i FROM range(10000) t(i)`,
     );
@@ -113,6 +114,8 @@ describe('sync through the real Snowflake driver against the stand-in', () => {
     const report = await engine.syncNow();
     expect(report.ok).toBe(true);
     expect(report.pages).toBeGreaterThanOrEqual(5);
+    // 2,000-row pages over the stand-in's 500 inline rows: three 500-row chunks per page, through the driver's download path.
+    expect(standIn.stats.chunks - chunksBefore).toBeGreaterThanOrEqual(15);
     expect(store.counts().encounters).toBeGreaterThanOrEqual(10_000);
     expect(store.encounter('BULK-9999')).toMatchObject({ version: 1, status: 'open' });
     const changes = await admin.changeCount();

@@ -43,6 +43,8 @@ export interface StandInStats {
   deletes: number;
   faultsInjected: number;
   telemetry: number;
+  /** Result chunks the driver downloaded (large results: the first rows inline, the rest in chunks). */
+  chunks: number;
 }
 
 interface Session {
@@ -82,7 +84,17 @@ export interface SnowflakeStandInOptions {
   sessionValiditySeconds?: number;
   /** Apply cloud/warehouse migrations on start (default true). */
   migrate?: boolean;
+  /**
+   * Large results as Snowflake sends them: this many rows inline in the query response, the rest in
+   * chunks of `chunkRows` the driver downloads (from S3, with the query result master key as the
+   * SSE-C key header). Defaults 500 and 500.
+   */
+  inlineRows?: number;
+  chunkRows?: number;
 }
+
+/** Result chunks kept for download; older ones go (a driver fetches a chunk within seconds). */
+const KEEP_CHUNKS = 512;
 
 export class SnowflakeStandIn {
   readonly faults: StandInFaults = {
@@ -95,13 +107,15 @@ export class SnowflakeStandIn {
     truncateBody: 0,
     latencyMs: 0,
   };
-  readonly stats: StandInStats = { logins: 0, renewals: 0, heartbeats: 0, queries: 0, deletes: 0, faultsInjected: 0, telemetry: 0 };
+  readonly stats: StandInStats = { logins: 0, renewals: 0, heartbeats: 0, queries: 0, deletes: 0, faultsInjected: 0, telemetry: 0, chunks: 0 };
   /** Every SQL text the stand-in executed, as the driver sent it (for tests that check the push shape). */
   readonly executed: string[] = [];
   private server: Server | undefined;
   private instance: DuckDBInstance | undefined;
   private admin: DuckDBConnection | undefined;
   private readonly sessions = new Map<string, Session>();
+  /** Chunk id → its rows (JSON arrays joined by commas, as Snowflake's chunk files hold them) and the key to read it. */
+  private readonly resultChunks = new Map<string, { body: string; key: string }>();
   private nextSessionId = 1;
   /** One statement at a time, like table locks on the tables the desktops write. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -189,6 +203,7 @@ export class SnowflakeStandIn {
     const body = await readBody(req);
     const path = url.pathname;
     if (req.method === 'POST' && path === '/session/v1/login-request') return this.login(body, res);
+    if (req.method === 'GET' && path.startsWith('/chunks/')) return this.chunk(path.slice('/chunks/'.length), req, res);
     if (req.method === 'POST' && path === '/telemetry/send') {
       this.stats.telemetry++;
       return this.json(res, 200, { success: true, data: 'Log Received', code: null, message: null });
@@ -382,7 +397,42 @@ export class SnowflakeStandIn {
     const names = reader.columnNames().map((n) => (typeId >= 0x3000 && typeId < 0x4000 ? dmlColumnName(typeId) : n.toUpperCase()));
     const rowtype = types.map((ty, i) => column(names[i] as string, snowflakeType(ty)));
     const rowset = reader.getRowsJS().map((row) => row.map((v) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v))));
-    return { ...base, rowtype, rowset, total: rowset.length, returned: rowset.length };
+    return { ...base, rowtype, ...this.chunked(rowset) };
+  }
+
+  /** Splits a large result into the inline rows and chunk files, as Snowflake does. */
+  private chunked(rowset: (string | null)[][]): Record<string, unknown> {
+    const inline = this.options.inlineRows ?? 500;
+    const whole = { total: rowset.length, returned: rowset.length };
+    if (rowset.length <= inline) return { ...whole, rowset };
+    const size = this.options.chunkRows ?? 500;
+    const qrmk = randomBytes(32).toString('base64');
+    const chunks: { url: string; rowCount: number; uncompressedSize: number; compressedSize: number }[] = [];
+    for (let i = inline; i < rowset.length; i += size) {
+      const rows = rowset.slice(i, i + size);
+      const body = JSON.stringify(rows).slice(1, -1);
+      const id = randomUUID();
+      this.resultChunks.set(id, { body, key: qrmk });
+      if (this.resultChunks.size > KEEP_CHUNKS) this.resultChunks.delete(this.resultChunks.keys().next().value as string);
+      const bytes = Buffer.byteLength(body);
+      chunks.push({ url: `${this.url}/chunks/${id}`, rowCount: rows.length, uncompressedSize: bytes, compressedSize: bytes });
+    }
+    return { ...whole, rowset: rowset.slice(0, inline), chunks, qrmk };
+  }
+
+  /** A chunk download: like S3 with SSE-C, only with the result's key in the header. */
+  private chunk(id: string, req: IncomingMessage, res: ServerResponse): void {
+    const chunk = this.resultChunks.get(id);
+    if (!chunk) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('NoSuchKey');
+      return;
+    }
+    if (req.headers['x-amz-server-side-encryption-customer-key'] !== chunk.key) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('AccessDenied');
+      return;
+    }
+    this.stats.chunks++;
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(chunk.body);
   }
 
   /** The emulated PUBLISH_WORKLIST_CHANGES task, run right after a write to the worklist tables. */
