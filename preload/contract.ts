@@ -332,7 +332,11 @@ export const EncounterDetailSchema = z.object({
   sex: z.string().nullable(),
   age: z.number().int().nullable(),
   disposition: z.string().nullable(),
-  notes: z.array(z.object({ id: z.string(), kind: z.string(), text: z.string() })),
+  /**
+   * `date`: the document's day where its type fixes it (a discharge summary on the discharge date, a history
+   * and physical or admission note on the admission date); null where the store has no date for it.
+   */
+  notes: z.array(z.object({ id: z.string(), kind: z.string(), text: z.string(), date: z.string().nullable() })),
   suggestions: z.array(
     z.object({
       code: z.string(),

@@ -16,7 +16,7 @@ import type { Store } from '../store/store.js';
 import type { StoreReader } from '../store/storeReader.js';
 import { StoreError } from '../store/storeErrors.js';
 import { computePriority, DEFAULT_FORMULA, formulaFingerprint, isoDay, type PriorityFormula } from './priority.js';
-import { countWorklist, filterSql, listPage, searchEncounterIds, toItem, type EncounterRow, type Prepare } from './worklistQueries.js';
+import { countWorklist, filterSql, listPage, noteDate, searchEncounterIds, toItem, type EncounterRow, type Prepare } from './worklistQueries.js';
 
 export interface EncounterRecord {
   readonly id: string;
@@ -254,7 +254,7 @@ export class Worklist {
         sex: row.sex,
         age: row.age,
         disposition: row.disposition,
-        notes,
+        notes: notes.map((n) => ({ ...n, date: noteDate(n.kind, row.admit_date, row.discharge_date) })),
         suggestions: suggestions.map((s) => ({ code: s.code, system: s.code_system, score: s.score, evidence: JSON.parse(s.evidence) as { noteId: string; start: number; end: number }[], modelVersion: s.model_version })),
         draft: this.draft(encounterId),
       };

@@ -181,6 +181,16 @@ function textFilter(text: string, where: string[], params: (string | number)[]):
   where.push(`(${clauses.join(' OR ')})`);
 }
 
+/**
+ * A note's date where its type fixes it: notes carry no date of their own in the store or the warehouse,
+ * but a discharge summary is written at discharge and a history and physical at admission. Others: null.
+ */
+export function noteDate(kind: string, admitDate: string, dischargeDate: string): string | null {
+  if (/discharge/i.test(kind)) return dischargeDate.slice(0, 10);
+  if (/history|h&p|admission|admit/i.test(kind)) return admitDate.slice(0, 10);
+  return null;
+}
+
 /** "Ana María López" -> "A.M.L."; null when the name is unknown. */
 function initials(name: string | null): string | null {
   if (!name) return null;

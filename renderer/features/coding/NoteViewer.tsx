@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { EncounterDetail } from '../../../preload/contract';
+import { documentGroups } from './documents';
 import { findInNotes, markup, type EvidenceSpan } from './noteMarkup';
 
 type Note = EncounterDetail['notes'][number];
@@ -17,7 +18,7 @@ export interface NoteViewerProps {
 }
 
 /**
- * The documents (grouped by type, unread in bold, a word and not only weight saying so), the note with
+ * The documents (grouped by type, by date within a type, unread in bold, a word and not only weight saying so), the note with
  * every evidence span marked (hover names the codes it supports), and find across all the encounter's
  * notes with next/previous (Enter / Shift+Enter).
  */
@@ -36,12 +37,7 @@ export function NoteViewer({ notes, noteId, onNote, evidence, currentCode, focus
     if (focusFind > 0) findBox.current?.focus();
   }, [focusFind]);
 
-  // Documents by type, in the order they were filed within a type (the store keeps filing order).
-  const groups = useMemo(() => {
-    const byKind = new Map<string, Note[]>();
-    for (const n of notes) byKind.set(n.kind, [...(byKind.get(n.kind) ?? []), n]);
-    return [...byKind.entries()].sort(([a], [b]) => a.localeCompare(b));
-  }, [notes]);
+  const groups = useMemo(() => documentGroups(notes), [notes]);
 
   const hits = useMemo(() => findInNotes(notes, query), [notes, query]);
   const current = hits.length ? Math.min(hit, hits.length - 1) : -1;
@@ -70,14 +66,14 @@ export function NoteViewer({ notes, noteId, onNote, evidence, currentCode, focus
   return (
     <div className="notes">
       <nav className="doc-list" aria-label="Documents">
-        {groups.map(([kind, list]) => (
-          <div key={kind} role="group" aria-label={kind}>
-            <div className="doc-kind">{kind.replace(/_/g, ' ')}</div>
-            {list.map((n, i) => {
+        {groups.map(([type, entries]) => (
+          <div key={type} role="group" aria-label={type}>
+            <div className="doc-kind">{type}</div>
+            {entries.map(({ note: n, label }) => {
               const unread = !seen.has(n.id);
               return (
                 <button key={n.id} aria-current={n.id === note?.id ? 'page' : undefined} className={unread ? 'doc unread' : 'doc'} onClick={() => onNote(n.id)}>
-                  {kind.replace(/_/g, ' ')} {list.length > 1 ? i + 1 : ''}
+                  {label}
                   {unread && <span className="small"> · unread</span>}
                 </button>
               );
