@@ -58,6 +58,7 @@ export default function ImagingView() {
     setError(null);
     try {
       const next = await api.call('imaging.series.open', { study, seriesInstanceUid: series.seriesInstanceUid });
+      performance.mark('ct-viewer:series-opened');
       const previous = useImagingWorkspace.getState().opened;
       if (mine !== ticket.current) {
         // A later click won; this one is not shown, so it should not stay open either.

@@ -70,7 +70,9 @@ function takeEngine(): RenderingEngine {
 export function prepareViewer(): void {
   setUpCornerstone();
   decodePool().warm();
-  spareEngine ??= new RenderingEngine(`atrium-ct-${++engines}`);
+  // Creating the contexts holds this thread for a while (long with software WebGL): only once the
+  // workspace has drawn and the thread is idle.
+  requestIdleCallback(() => (spareEngine ??= new RenderingEngine(`atrium-ct-${++engines}`)), { timeout: 2000 });
 }
 
 /** Whether slices are shown as they arrive (the default) rather than once all of them are loaded. */
