@@ -26,7 +26,8 @@ describe('sync through the real Snowflake driver against the stand-in', () => {
 
   beforeAll(async () => {
     dir = tempDir('atrium-sfsync-');
-    standIn = await new SnowflakeStandIn().start();
+    // Large results in chunks, as Snowflake sends them: the driver's download path runs in every test here.
+    standIn = await new SnowflakeStandIn({ inlineRows: 500 }).start();
     admin = new SnowflakeAdmin((sql, params) => standIn.adminExec(sql, params));
     configureDriver({ logFile: join(dir, 'snowflake.log'), logLevel: 'ERROR', credentials: new SealedCredentialManager(new FileKeySealer(dir), join(dir, 'tokens')) });
     privateKey = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
