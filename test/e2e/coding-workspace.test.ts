@@ -160,4 +160,21 @@ describe('the coding workspace in a browser', () => {
     expect(await page.locator('.recent-submits li').first().textContent()).toMatch(/sync/i);
     await page.close();
   });
+  it('shows the estimated DRG of an encounter’s suggestions in the worklist, and filters by it', async () => {
+    const { id } = await nextWithSuggestions();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(fixture.host.launchUrl);
+    await page.waitForSelector('[data-ready="worklist"]');
+    // Grouped in main once the code sets warm up: J18.9 as principal, R50.9 (no CC) beside it.
+    const row = page.locator(`[role="row"]:has-text("${id}")`);
+    await expect.poll(() => row.locator('[title^="Estimated from the suggestions"]').textContent(), { timeout: 60_000 }).toBe('195');
+    const rows = page.locator('[role="grid"] [role="row"]:has([role="gridcell"])');
+    const shown = await rows.count();
+    await page.fill('[aria-label="Show only these estimated DRGs"]', '195');
+    await expect.poll(() => rows.count()).toBeLessThan(shown);
+    // Every row left is estimated 195, the encounter among them.
+    expect(await rows.locator('[title^="Estimated from the suggestions"]').allTextContents()).toEqual(Array.from({ length: await rows.count() }, () => '195'));
+    expect(await row.count()).toBe(1);
+    await page.close();
+  });
 });

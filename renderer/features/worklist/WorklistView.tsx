@@ -102,8 +102,8 @@ export function WorklistView() {
   };
 
   const toggle = (status: WorkStatus) => setStatuses((s) => (s.includes(status) ? s.filter((x) => x !== status) : [...s, status]));
-  // With a search the count of matches is not known until the last page: the grid grows as it loads.
-  const total = worklist.counts && !text ? statuses.reduce((n, s) => n + (worklist.counts?.byStatus[s] ?? 0), 0) : rows.length;
+  // With a search or a DRG filter the count of matches is not known until the last page: the grid grows as it loads.
+  const total = worklist.counts && !text && drgs.length === 0 ? statuses.reduce((n, s) => n + (worklist.counts?.byStatus[s] ?? 0), 0) : rows.length;
 
   return (
     <section className="worklist" aria-labelledby="worklist-title" data-ready={worklist.ready ? 'worklist' : undefined}>
