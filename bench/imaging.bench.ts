@@ -183,7 +183,7 @@ function phaseLine(page: PageMarks, main: Record<string, number>): string {
     at('main response end', main.responseEnd),
     at('page body', page.body),
     at('worker script', page.worker?.startedAt),
-    at('worker codec ready', page.worker?.readyAt),
+    at('worker warm-up done', page.worker?.readyAt),
     at('decoded', page.decoded),
     `(decode itself ${round(page.decodeMs ?? NaN, 1)}; the next decodes ${page.laterDecodeMs?.slice(0, 6).join(', ')})`,
   ].join(', ');

@@ -50,9 +50,10 @@ interface Slot {
   starting: boolean;
 }
 
-/** When a worker's script started and its codec became usable (epoch ms), for profiling start-up. */
+/** When a worker's script started and its warm-up ended (epoch ms), for profiling start-up. */
 export interface WorkerStartup {
   readonly startedAt: number;
+  /** The codec warmed up; after the first real frame when that arrived during the warm-up (it ends it). */
   readonly readyAt: number;
   /** Whether the worker instantiated the module the pool compiled, rather than compiling its own. */
   readonly sharedModule: boolean;
