@@ -78,7 +78,8 @@ export async function openSeries(env: ViewerEnvironment, patientId: string, prep
   // Generous: CI machines are small and the first page load compiles a lot of JavaScript.
   await page.waitForSelector('[data-ready="worklist"]', { timeout: 90_000 });
   await page.keyboard.press('Control+2');
-  await page.waitForSelector('[data-ready="imaging-library"]');
+  // The imaging workspace's code is a lazy chunk, and it readies cornerstone and a decode worker: slow on a busy machine.
+  await page.waitForSelector('[data-ready="imaging-library"]', { timeout: 90_000 });
   await page.click('role=tab[name="HealthImaging"]');
   await page.fill('input[name="patientId"]', patientId);
   await page.press('input[name="patientId"]', 'Enter');

@@ -1,4 +1,4 @@
-import { cache, canRenderFloatTextures, Enums, eventTarget, RenderingEngine, setVolumesForViewports, utilities, volumeLoader, type Types, type VolumeViewport } from '@cornerstonejs/core';
+import { cache, canRenderFloatTextures, Enums, eventTarget, setVolumesForViewports, TiledRenderingEngine, utilities, volumeLoader, type Types, type VolumeViewport } from '@cornerstonejs/core';
 import { ToolGroupManager } from '@cornerstonejs/tools';
 import type { OpenedSeries } from '../../../../preload/contract';
 import { CONTEXT_LOST_NOTICE, watchContextLoss } from './contextLoss';
@@ -62,7 +62,7 @@ function sub(a: Types.Point3, b: Types.Point3): Vec3 {
  * for all three. The volume fills as slices arrive; a lost WebGL context rebuilds the engine where it was.
  */
 export class MprSession {
-  private engine: RenderingEngine | null = null;
+  private engine: TiledRenderingEngine | null = null;
   private readonly ids: Record<MprView, string>;
   private readonly groupId: string;
   private readonly syncId: string;
@@ -131,7 +131,9 @@ export class MprSession {
   /** (Re)creates the engine and viewports on the volume; `centre` restores the crosshairs' point after a context loss. */
   private async mount(centre: Types.Point3 | null): Promise<void> {
     const generation = ++this.generation;
-    const engine = new RenderingEngine(`atrium-mpr-${this.ids.axial}-${generation}`);
+    // Tiled: one WebGL context for the three views. The default context-pool engine makes seven, and
+    // with the stack view's Chromium's limit of 16 is passed: the oldest (the stack's) would be lost.
+    const engine = new TiledRenderingEngine(`atrium-mpr-${this.ids.axial}-${generation}`);
     this.engine = engine;
     engine.setViewports(
       MPR_VIEWS.map((view) => ({
@@ -146,6 +148,8 @@ export class MprSession {
       // Slices the stack already decoded are taken from the cache; the rest load through the same loader.
       volume.load();
     }
+    // Closed while the volume was being made: dispose() ran before it existed.
+    if (this.disposed) this.removeVolume();
     if (this.disposed || generation !== this.generation) return;
     await setVolumesForViewports(engine, [{ volumeId: this.volumeId }], MPR_VIEWS.map((view) => this.ids[view]));
     if (this.disposed || generation !== this.generation) return;
@@ -173,7 +177,7 @@ export class MprSession {
       // A lost context can fail teardown; the new engine does not depend on it.
     }
     // The 3D texture lived in the lost context: rebuild the volume over the (still cached) slices.
-    if (cache.getVolume(this.volumeId)) cache.removeVolumeLoadObject(this.volumeId);
+    this.removeVolume();
     await this.mount(centre);
   }
 
@@ -295,8 +299,12 @@ export class MprSession {
       this.engine?.destroy();
     } finally {
       this.engine = null;
-      // Only the volume goes: its slices stay cached for the stack view.
-      if (cache.getVolume(this.volumeId)) cache.removeVolumeLoadObject(this.volumeId);
+      this.removeVolume();
     }
+  }
+
+  /** Drops the volume (and its texture); its slices stay cached for the stack view. */
+  private removeVolume(): void {
+    if (cache.getVolume(this.volumeId)) cache.removeVolumeLoadObject(this.volumeId);
   }
 }
