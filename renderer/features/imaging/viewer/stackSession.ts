@@ -54,6 +54,8 @@ function setUpCornerstone(): void {
 /** A rendering engine made before anyone waits for it (see prepareViewer), for the next session. */
 let spareEngine: RenderingEngine | null = null;
 let engines = 0;
+/** Sessions not yet disposed: no spare is made beside a live one's engine. */
+let liveSessions = 0;
 
 function takeEngine(): RenderingEngine {
   const engine = spareEngine ?? new RenderingEngine(`atrium-ct-${++engines}`);
@@ -71,8 +73,14 @@ export function prepareViewer(): void {
   setUpCornerstone();
   decodePool().warm();
   // Creating the contexts holds this thread for a while (long with software WebGL): only once the
-  // workspace has drawn and the thread is idle.
-  requestIdleCallback(() => (spareEngine ??= new RenderingEngine(`atrium-ct-${++engines}`)), { timeout: 2000 });
+  // workspace has drawn and the thread is idle. Never beside a live viewer's engine: Chromium keeps
+  // 16 WebGL contexts per page and drops the oldest past that.
+  requestIdleCallback(
+    () => {
+      if (liveSessions === 0) spareEngine ??= new RenderingEngine(`atrium-ct-${++engines}`);
+    },
+    { timeout: 2000 },
+  );
 }
 
 /** Whether slices are shown as they arrive (the default) rather than once all of them are loaded. */
@@ -111,6 +119,7 @@ export class StackSession {
     private readonly onFirstImage: () => void = () => undefined,
   ) {
     const n = ++sessions;
+    liveSessions++;
     this.viewportId = `ct-${n}`;
     this.groupId = `ct-tools-${n}`;
     this.imageIds = imageIdsOf(series);
@@ -361,6 +370,7 @@ export class StackSession {
   }
 
   dispose(): void {
+    if (!this.disposed) liveSessions--;
     this.disposed = true;
     this.prefetcher.stop();
     if (this.cineTimer) clearInterval(this.cineTimer);
