@@ -4,7 +4,11 @@ import type { GridColumn } from './VirtualGrid';
 
 const DAY = 86_400_000;
 const date = (iso: string) => iso.slice(0, 10);
-const lengthOfStay = (row: WorklistItem) => Math.max(0, Math.round((Date.parse(row.dischargeDate) - Date.parse(row.admitDate)) / DAY));
+/** Days between admission and discharge; a dash where the warehouse sent no date. */
+const lengthOfStay = (row: WorklistItem) => {
+  const days = Math.round((Date.parse(row.dischargeDate) - Date.parse(row.admitDate)) / DAY);
+  return Number.isFinite(days) ? Math.max(0, days) : '—';
+};
 
 export const STATUS_LABEL: Record<WorklistItem['status'], string> = {
   ready: 'Ready',
