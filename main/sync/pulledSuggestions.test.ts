@@ -7,7 +7,7 @@ import type { LocalWarehouse } from '../warehouse/local/localWarehouse.js';
 import { computePriority, DEFAULT_FORMULA, type PriorityInputs } from '../worklist/priority.js';
 import { Worklist } from '../worklist/worklist.js';
 import { OfflineStoreSync } from './offlineStoreSync.js';
-import { PulledSuggestions } from './pulledSuggestions.js';
+import { AWAITING_SUGGESTIONS_SQL, PulledSuggestions } from './pulledSuggestions.js';
 import { SyncEngine } from './syncEngine.js';
 import { storeBesideWarehouse } from './syncTestKit.js';
 
@@ -102,5 +102,15 @@ describe('suggestions for pulled encounters', () => {
     store.write(() => store.db.prepare("INSERT INTO notes (id, encounter_id, kind, text, created_ms) SELECT id || '-n', id, 'note', 'pneumonia', 0 FROM encounters").run());
     expect(await suggestions.run()).toBe(0);
     expect(suggester.seen).toEqual([]);
+  });
+
+  it('finds the encounters awaiting suggestions through the partial index, not a scan of every encounter', () => {
+    const plan = store.db
+      .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${AWAITING_SUGGESTIONS_SQL}`)
+      .all()
+      .map((r) => r.detail)
+      .join('\n');
+    expect(plan).toMatch(/encounters USING INDEX encounters_awaiting_suggestions/);
+    expect(plan).not.toMatch(/SCAN encounters\b(?! USING)/);
   });
 });

@@ -8,6 +8,14 @@ const TOP_DIAGNOSES = 12;
 const TOP_PROCEDURES = 4;
 /** Encounters written (and announced to the worklist) together. */
 const CHUNK = 10;
+/**
+ * Pulled, assigned, unsubmitted encounters with notes and no model score yet. Named index: without
+ * statistics SQLite would walk every assigned encounter by priority instead of migration 0006's partial
+ * index, which holds only the unscored ones.
+ */
+export const AWAITING_SUGGESTIONS_SQL = `SELECT id FROM encounters INDEXED BY encounters_awaiting_suggestions WHERE server_revision > 0 AND model_confidence IS NULL AND assigned = 1 AND status != 'submitted'
+  AND EXISTS (SELECT 1 FROM notes WHERE notes.encounter_id = encounters.id)
+  ORDER BY priority DESC, id`;
 
 export interface SuggestingProgress {
   readonly done: number;
@@ -71,11 +79,7 @@ export class PulledSuggestions {
 
   private waiting(): string[] {
     return this.o.store.db
-      .prepare<[], { id: string }>(
-        `SELECT id FROM encounters WHERE server_revision > 0 AND model_confidence IS NULL AND assigned = 1 AND status != 'submitted'
-           AND EXISTS (SELECT 1 FROM notes WHERE notes.encounter_id = encounters.id)
-         ORDER BY priority DESC, id`,
-      )
+      .prepare<[], { id: string }>(AWAITING_SUGGESTIONS_SQL)
       .all()
       .map((r) => r.id);
   }
