@@ -4,6 +4,7 @@ import type { OpenedSeries } from '../../../../preload/contract';
 import { api } from '../../../api';
 import { useAppStore } from '../../../app/store';
 import { slicesInBudget, VIEWER_CACHE_BYTES, sliceBytes } from './cacheBudget';
+import { CONTEXT_LOST_NOTICE, watchContextLoss } from './contextLoss';
 import { Prefetcher } from './prefetcher';
 import { decodePool, imageIdOf, imageIdsOf, installSeriesImages, markPhasesOf, registerSeries, unregisterSeries } from './seriesImages';
 import { createStackTools, installTools, measurementsFor, setLeftTool, type LeftTool, type Measurement } from './viewerTools';
@@ -159,15 +160,10 @@ export class StackSession {
       const index = detail?.imageId ? this.imageIds.indexOf(detail.imageId) : -1;
       if (index >= 0) this.fail(index, detail.error);
     };
-    const onContextLost = (event: Event) => {
-      const detail = (event as CustomEvent<{ renderingEngineId?: string }>).detail;
-      if (this.engine && detail?.renderingEngineId === this.engine.id) void this.recreate();
-    };
     eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
-    eventTarget.addEventListener(Enums.Events.WEBGL_CONTEXT_LOST, onContextLost);
     this.offCore.push(
       () => eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError),
-      () => eventTarget.removeEventListener(Enums.Events.WEBGL_CONTEXT_LOST, onContextLost),
+      watchContextLoss(() => this.engine?.id, () => this.recreate()),
     );
     this.listenToElement();
     if (!progressiveDisplay()) {
@@ -234,7 +230,7 @@ export class StackSession {
   private async recreate(): Promise<void> {
     if (this.disposed) return;
     const { index, voi, invert } = this.current;
-    this.update({ notice: 'The graphics context was lost (GPU reset or memory pressure); the viewer was restarted. Measurements and slices are kept.' });
+    this.update({ notice: CONTEXT_LOST_NOTICE });
     try {
       this.engine?.destroy();
     } catch {
