@@ -52,6 +52,21 @@ describe('the encrypted store', () => {
     raw.close();
   });
 
+  it('commits soft state without a WAL flush of its own and goes back to flushing every commit, even after a failed write', async () => {
+    const store = await seeded(tempDir(), 2);
+    const level = () => store.db.pragma('synchronous', { simple: true });
+    expect(store.write(level, { flush: 'with-next-commit' })).toBe(1); // NORMAL: no fsync at commit
+    expect(level()).toBe(2);
+    expect(() =>
+      store.write(() => {
+        throw new Error('boom');
+      }, { flush: 'with-next-commit' }),
+    ).toThrow('boom');
+    expect(level()).toBe(2);
+    expect(store.write(level)).toBe(2);
+    store.close();
+  });
+
   it('refuses a wrong key and a missing key with clear errors, leaving the file untouched', async () => {
     const dir = tempDir();
     (await seeded(dir)).close();

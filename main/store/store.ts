@@ -254,13 +254,25 @@ export class Store {
     return this.statements.get<P, R>(sql);
   }
 
-  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction, with SQLite errors turned into StoreErrors. */
-  write<T>(fn: () => T): T {
+  /**
+   * Runs `fn` in one `BEGIN IMMEDIATE` transaction, with SQLite errors turned into StoreErrors.
+   *
+   * `flush: 'now'` (the default) flushes the WAL to disk before returning. `'with-next-commit'` is
+   * for soft state whose loss in a power cut is harmless (a lease: without it the item simply returns
+   * to the queue): the commit is atomic and survives a killed process (it is in the OS's cache), and
+   * the next flushed commit carries it to disk, since one fsync of the WAL covers every frame before
+   * it. It saves one disk flush on the claim → edit → submit path.
+   */
+  write<T>(fn: () => T, options: { flush?: 'now' | 'with-next-commit' } = {}): T {
     if (this.status.readOnly) throw new StoreError('read_only', this.status.readOnlyReason ?? 'The store is open read-only.');
+    const deferFlush = options.flush === 'with-next-commit';
     try {
+      if (deferFlush) this.db.pragma('synchronous = NORMAL');
       return this.db.transaction(fn).immediate();
     } catch (error) {
       throw translateSqliteError(error);
+    } finally {
+      if (deferFlush) this.db.pragma('synchronous = FULL');
     }
   }
 

@@ -308,7 +308,7 @@ export class Worklist {
       this.enqueue('claim', next.id, principal, { encounterId: next.id, leaseExpiresAt: new Date(now + this.leaseMs).toISOString() });
       this.store.audit.append({ principal, action: 'worklist.claim', entity: 'encounter', entityId: next.id }, now);
       return { id: next.id, fresh: true };
-    });
+    }, { flush: 'with-next-commit' });
     if (!claimed) return null;
     if (claimed.fresh) this.store.notifyChange([claimed.id]);
     return this.item(this.row(claimed.id));
@@ -319,7 +319,7 @@ export class Worklist {
     this.store.write(() => {
       this.ownedInProgress(encounterId, principal);
       this.store.prepared('UPDATE encounters SET lease_expires_ms = ? WHERE id = ?').run(now + this.leaseMs, encounterId);
-    });
+    }, { flush: 'with-next-commit' });
     return this.item(this.row(encounterId));
   }
 
