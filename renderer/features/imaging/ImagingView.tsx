@@ -1,16 +1,16 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import type { SeriesSummary, StudyRef } from '../../../preload/contract';
 import { api } from '../../api';
+import { preloadableLazy } from '../../app/preloadableLazy';
 import { StudyBrowser } from './browser/StudyBrowser';
 import { useImagingWorkspace } from './browser/workspaceStore';
 import { probeCodec, type CodecProbeResult } from './codecProbe';
 import './ImagingView.css';
 
 // The viewer (cornerstone3D, large) and the verify panel load as their own chunks, after the browser
-// is on screen.
-const loadViewer = () => import('./viewer/CtViewer');
-const CtViewer = lazy(() => loadViewer().then((m) => ({ default: m.CtViewer })));
-const VerifyPanel = lazy(() => import('./verify/VerifyPanel').then((m) => ({ default: m.VerifyPanel })));
+// is on screen, and before a series is opened (so opening one never waits for a chunk).
+const CtViewer = preloadableLazy(() => import('./viewer/CtViewer').then((m) => m.CtViewer));
+const VerifyPanel = preloadableLazy(() => import('./verify/VerifyPanel').then((m) => m.VerifyPanel));
 
 function closeSeries(seriesId: string): void {
   // Main cancels the series' prefetch; nothing to wait for, and a failure only leaves it open in main.
@@ -40,7 +40,8 @@ export default function ImagingView() {
   // decode worker (codec compiled and warmed) get ready, so opening a series waits for none of them. No
   // frame is fetched until a series opens.
   useEffect(() => {
-    void loadViewer().catch(() => undefined);
+    void CtViewer.preload().catch(() => undefined);
+    void VerifyPanel.preload().catch(() => undefined);
     void import('./viewer/stackSession').then((viewer) => viewer.prepareViewer()).catch(() => undefined);
   }, []);
 

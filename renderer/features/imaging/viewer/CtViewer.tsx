@@ -12,12 +12,21 @@ export interface CtViewerProps {
   readonly onError?: (problem: unknown) => void;
 }
 
-/** The renderer string of this machine's WebGL2, or null when there is no WebGL2 (the viewer needs it). */
+let probedRenderer: string | null | undefined;
+
+/**
+ * The renderer string of this machine's WebGL2, or null when there is no WebGL2 (the viewer needs it).
+ * Probed once per page, and the probe's context is released at once: Chromium keeps 16 WebGL contexts
+ * per page, and the viewer's engines need theirs.
+ */
 function webgl2Renderer(): string | null {
+  if (probedRenderer !== undefined) return probedRenderer;
   const gl = document.createElement('canvas').getContext('webgl2');
-  if (!gl) return null;
+  if (!gl) return (probedRenderer = null);
   const info = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  probedRenderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return probedRenderer;
 }
 
 function round(value: number): string {
