@@ -605,6 +605,8 @@ export const OpenedSeriesSchema = z.object({
   /** Frames in display order at `${frameUrlPrefix}${index}` (the binary route; see FramePipeline). */
   frameUrlPrefix: z.string(),
   frameCount: z.number().int().positive(),
+  /** The slice a viewer shows first (the middle one): main starts fetching it as the series opens. */
+  openingIndex: z.number().int().nonnegative(),
   rows: z.number().int().positive(),
   columns: z.number().int().positive(),
   bitsAllocated: z.union([z.literal(8), z.literal(16)]),

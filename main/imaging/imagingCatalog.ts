@@ -162,7 +162,10 @@ export class ImagingCatalog {
     const bitsAllocated = series.format.bitsAllocated;
     if (bitsAllocated !== 8 && bitsAllocated !== 16) throw new CallError('unavailable', `${bitsAllocated}-bit images are not supported`);
     const seriesId = this.deps.pipeline().open(loaded.source, series, loaded.cacheScope);
+    const openingIndex = Math.floor(series.frames.length / 2);
     if (input.purpose !== 'thumbnail') {
+      // The first slice comes from the source while the renderer sets its viewer up, not after.
+      this.focus(seriesId, openingIndex);
       await this.deps.recent.add({
         ref: input.study,
         studyInstanceUid: loaded.study.studyInstanceUid,
@@ -176,6 +179,7 @@ export class ImagingCatalog {
       seriesId,
       frameUrlPrefix: `/binary/frames/${seriesId}/`,
       frameCount: series.frames.length,
+      openingIndex,
       rows: series.format.rows,
       columns: series.format.columns,
       bitsAllocated,

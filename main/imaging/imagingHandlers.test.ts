@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallReply, MethodName, OpenedSeries, StudySearchResult } from '../../preload/contract.js';
 import { HealthImagingStandIn } from '../../test/standins/healthimaging/healthImagingStandIn.js';
 import { createTestServices, type TestServices } from '../../test/support/testServices.js';
@@ -69,12 +69,18 @@ describe('imaging contract methods', () => {
     const series = study?.series[0];
     expect(series?.slices).toBeGreaterThan(1);
 
-    // A thumbnail opens the series without making the study recent.
+    // A thumbnail opens the series without making the study recent, and fetches only what it draws.
+    const { stats } = t.services.imagingFrames;
+    const fetchedBefore = stats.sourceFetches;
     const forThumbnail = await call<OpenedSeries>('imaging.series.open', { study: study?.ref, seriesInstanceUid: series?.seriesInstanceUid, purpose: 'thumbnail' });
     expect((await call<{ recent: unknown[] }>('imaging.library.list')).recent).toEqual([]);
+    expect(stats.sourceFetches).toBe(fetchedBefore);
     const opened = await call<OpenedSeries>('imaging.series.open', { study: study?.ref, seriesInstanceUid: series?.seriesInstanceUid });
     expect(opened.seriesId).toBe(forThumbnail.seriesId);
     expect(opened.frameCount).toBe(series?.slices);
+    expect(opened.openingIndex).toBe(Math.floor(opened.frameCount / 2));
+    // Opened for viewing, the slice a viewer shows first comes from the source before the renderer asks.
+    await vi.waitFor(() => expect(stats.sourceFetches).toBeGreaterThan(fetchedBefore));
     expect(opened.positions).toHaveLength(opened.frameCount);
     expect(opened.frameUrlPrefix).toBe(`/binary/frames/${opened.seriesId}/`);
     expect(opened.source).toEqual({ kind: 'local' });

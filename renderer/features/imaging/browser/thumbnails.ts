@@ -39,8 +39,8 @@ async function drawThumbnail(study: StudyRef, series: SeriesSummary): Promise<Im
   // Not closed afterwards: main gives the viewer the same series id for the same series, and an open
   // series costs main nothing until frames are asked for.
   const opened = await api.call('imaging.series.open', { study, seriesInstanceUid: series.seriesInstanceUid, purpose: 'thumbnail' });
-  const middle = Math.floor(opened.frameCount / 2);
-  const response = await fetch(`${opened.frameUrlPrefix}${middle}`);
+  const opening = opened.openingIndex;
+  const response = await fetch(`${opened.frameUrlPrefix}${opening}`);
   if (!response.ok) throw new Error(`The middle slice could not be loaded (HTTP ${response.status})`);
   const encoding = response.headers.get('X-Frame-Encoding') === 'htj2k' ? 'htj2k' : 'raw';
   const crc = response.headers.get('X-Frame-Crc32');

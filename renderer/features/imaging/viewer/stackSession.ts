@@ -124,8 +124,8 @@ export class StackSession {
     this.viewportId = `ct-${n}`;
     this.groupId = `ct-tools-${n}`;
     this.imageIds = imageIdsOf(series);
-    const middle = Math.floor(series.frameCount / 2);
-    this.current = { index: middle, shown: null, loaded: 0, failed: this.failed, voi: null, invert: false, zoom: 1, tool: 'window', cine: false, readout: null, measurements: [], notice: null };
+    const opening = series.openingIndex;
+    this.current = { index: opening, shown: null, loaded: 0, failed: this.failed, voi: null, invert: false, zoom: 1, tool: 'window', cine: false, readout: null, measurements: [], notice: null };
     const capacity = Math.min(series.frameCount, slicesInBudget(series.rows, series.columns));
     this.prefetcher = new Prefetcher(series.frameCount, capacity, decodePool().size + PREFETCH_EXTRA, {
       load: async (index) => {
@@ -135,7 +135,7 @@ export class StackSession {
       evict: (index) => cache.removeImageLoadObject(imageIdOf(series, index), { force: true }),
       onLoaded: () => this.update({ loaded: this.prefetcher.loadedCount }),
       onFailed: (index, error) => this.fail(index, error),
-    }, middle);
+    }, opening);
   }
 
   get state(): ViewerState {
