@@ -7,7 +7,8 @@
  * cornerstone's cache. Before the click, the page has done what a radiologist's page has done by then:
  * the imaging workspace is open, and when it opened it loaded the viewer's code, initialised
  * cornerstone, created a rendering engine (its WebGL contexts) and started one decode worker, its codec
- * compiled and warmed on a built-in codestream (stackSession.ts, prepareViewer); the study was searched
+ * compiled and warmed on a built-in codestream, and a tiny synthetic slice rendered once in a hidden
+ * viewport so its shaders are compiled (stackSession.ts, prepareViewer); the study was searched
  * and chosen (main holds its metadata). No frame has been fetched or decoded: the study browser's
  * thumbnail request for the middle slice is refused until the click so that it cannot warm main's
  * cache. No viewport, image or texture exists yet.
@@ -78,6 +79,9 @@ async function openCold(progressive: boolean): Promise<{ page: Page; marks: Open
     await page.click('[data-testid="search-results"] [role="option"]');
     const option = page.locator('[data-testid="series-list"] [role="option"]').first();
     await option.waitFor();
+    // The viewer readied itself when the workspace opened (stackSession.ts, prepareViewer), as it has
+    // by the time a radiologist has picked a study.
+    await page.waitForFunction(() => performance.getEntriesByName('atrium:viewer-warmed-up').length > 0, undefined, { timeout: 60_000 });
 
     // Timestamps in the page: the click, the first render, everything loaded.
     await page.evaluate(`(() => {

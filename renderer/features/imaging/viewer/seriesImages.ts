@@ -1,4 +1,4 @@
-import { Enums, metaData, imageLoader, utilities, type Types } from '@cornerstonejs/core';
+import { cache, Enums, metaData, imageLoader, utilities, type Types } from '@cornerstonejs/core';
 import type { OpenedSeries } from '../../../../preload/contract';
 import { DecodePool } from '../decode/decodePool';
 
@@ -189,6 +189,51 @@ const loadFrame: Types.ImageLoaderFn = (imageId: string) => {
   })();
   return { promise, cancelFn: () => abort.abort() };
 };
+
+const WARM_UP_SIZE = 32;
+
+/**
+ * A one-slice synthetic CT series whose only slice is already in cornerstone's cache (Float32 HU, like
+ * every real slice, so it takes the same shaders and texture path): rendering it once readies the
+ * viewer before a real series opens. Nothing is fetched; `release` forgets it.
+ */
+export function warmUpSeries(): { series: OpenedSeries; release: () => void } {
+  const size = WARM_UP_SIZE;
+  const series: OpenedSeries = {
+    seriesId: 'warm-up',
+    frameUrlPrefix: '',
+    frameCount: 1,
+    openingIndex: 0,
+    rows: size,
+    columns: size,
+    bitsAllocated: 16,
+    signed: true,
+    rescaleSlope: 1,
+    rescaleIntercept: 0,
+    spacing: [1, 1, 1],
+    orientation: [1, 0, 0, 0, 1, 0],
+    positions: [[0, 0, 0]],
+    sliceThickness: 1,
+    windowPresets: [{ name: 'Soft tissue', center: 40, width: 400 }],
+    warnings: [],
+    modality: 'CT',
+    patient: { name: null, id: null, sex: null, birthDate: null },
+    study: { instanceUid: '2.25.0', date: null, description: '', accession: null },
+    series: { instanceUid: '2.25.1', number: null, description: '' },
+    source: { kind: 'local' },
+  };
+  const imageId = imageIdOf(series, 0);
+  const hu = Float32Array.from({ length: size * size }, (_, i) => (i % size) * 10 - 100);
+  registered.set(series.seriesId, series);
+  cache.putImageLoadObject(imageId, { promise: Promise.resolve(toImage(imageId, series, { hu, min: -100, max: (size - 1) * 10 - 100, decodeMs: 0 })) }).catch(() => undefined);
+  return {
+    series,
+    release: () => {
+      cache.removeImageLoadObject(imageId, { force: true });
+      registered.delete(series.seriesId);
+    },
+  };
+}
 
 let installed = false;
 

@@ -6,7 +6,7 @@ import { useAppStore } from '../../../app/store';
 import { slicesInBudget, VIEWER_CACHE_BYTES, sliceBytes } from './cacheBudget';
 import { CONTEXT_LOST_NOTICE, watchContextLoss } from './contextLoss';
 import { Prefetcher } from './prefetcher';
-import { decodePool, imageIdOf, imageIdsOf, installSeriesImages, markPhasesOf, registerSeries, unregisterSeries } from './seriesImages';
+import { decodePool, imageIdOf, imageIdsOf, installSeriesImages, markPhasesOf, registerSeries, unregisterSeries, warmUpSeries } from './seriesImages';
 import { createStackTools, installTools, measurementsFor, setLeftTool, type LeftTool, type Measurement } from './viewerTools';
 
 export interface HuReadout {
@@ -78,10 +78,40 @@ export function prepareViewer(): void {
   // 16 WebGL contexts per page and drops the oldest past that.
   requestIdleCallback(
     () => {
-      if (liveSessions === 0) spareEngine ??= new RenderingEngine(`atrium-ct-${++engines}`);
+      if (liveSessions > 0 || spareEngine) return;
+      spareEngine = new RenderingEngine(`atrium-ct-${++engines}`);
+      // The mark tells DevTools (and the viewer bench, which clicks after it) that the viewer is ready.
+      void warmUpRendering(spareEngine).then(() => performance.mark('atrium:viewer-warmed-up'), () => undefined);
     },
     { timeout: 2000 },
   );
+}
+
+/**
+ * Renders a tiny synthetic slice once in a hidden viewport of `engine`, so the first real slice does
+ * not pay for compiling the viewer's shaders and setting up its rendering pipeline (a few hundred ms
+ * with software WebGL).
+ */
+async function warmUpRendering(engine: RenderingEngine): Promise<void> {
+  const { series, release } = warmUpSeries();
+  const element = document.createElement('div');
+  element.setAttribute('aria-hidden', 'true');
+  element.style.cssText = 'position:fixed;left:-10000px;top:0;width:64px;height:64px;';
+  document.body.append(element);
+  const viewportId = 'atrium-warm-up';
+  try {
+    engine.enableElement({ viewportId, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } });
+    const viewport = engine.getViewport(viewportId) as StackViewport;
+    const rendered = new Promise<void>((resolve) => element.addEventListener(Enums.Events.IMAGE_RENDERED, () => resolve(), { once: true }));
+    await viewport.setStack(imageIdsOf(series), 0);
+    viewport.render();
+    await rendered;
+  } finally {
+    // Also when a session took the engine meanwhile: the hidden viewport must not stay in it.
+    if (!engine.hasBeenDestroyed && engine.getViewport(viewportId)) engine.disableElement(viewportId);
+    element.remove();
+    release();
+  }
 }
 
 /** Whether slices are shown as they arrive (the default) rather than once all of them are loaded. */
