@@ -29,6 +29,30 @@ describe('sync over the offline store (main/store)', () => {
         .run(id, kind, encounterId, principal, JSON.stringify({ encounterId }), store.now()),
     );
 
+  it('refuses real patients without an OS keyring or the policy leave: nothing stored, the cursor kept, and it says why', async () => {
+    let allowed = false;
+    const kit = await storeBesideWarehouse('atrium-phi-', () => allowed);
+    try {
+      await kit.warehouse.upsertEncounters([{ encounterId: 'D1', mrn: 'M1', assignedTo: 'alice', synthetic: true }]);
+      const sync = new OfflineStoreSync(kit.store, () => 'alice');
+      const engine = new SyncEngine({ store: sync, warehouse: () => kit.warehouse, log: createMemoryLogger() });
+      // Synthetic (demo) patients are always allowed.
+      expect(await engine.syncNow()).toMatchObject({ ok: true, applied: 1 });
+      const cursor = sync.cursor('worklist');
+      await kit.warehouse.upsertEncounters([{ encounterId: 'R1', mrn: 'M2', assignedTo: 'alice' }]);
+      const refused = await engine.syncNow();
+      expect(refused.ok).toBe(false);
+      expect(refused.error).toMatch(/no OS keyring.*store\.allowPhiWithoutKeyring/);
+      expect(kit.store.db.prepare('SELECT id FROM encounters ORDER BY id').all()).toEqual([{ id: 'D1' }]);
+      expect(sync.cursor('worklist')).toBe(cursor);
+      allowed = true;
+      expect(await engine.syncNow()).toMatchObject({ ok: true, applied: 1 });
+      expect(kit.store.db.prepare('SELECT id FROM encounters ORDER BY id').all()).toEqual([{ id: 'D1' }, { id: 'R1' }]);
+    } finally {
+      await kit.close();
+    }
+  });
+
   it('pulls the worklist into the store, pushes its outbox, and dead-letters a rejection', async () => {
     const sync = new OfflineStoreSync(store, () => 'alice');
     const changed: string[][] = [];

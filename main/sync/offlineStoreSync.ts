@@ -15,6 +15,8 @@ export interface OfflineStorePort {
   write<T>(fn: () => T): T;
   now(): number;
   notifyChange(encounterIds: string[]): void;
+  /** Throws `phi_refused` when real patient data may not be stored here (no keyring, no policy leave). */
+  assertMayStore(synthetic: boolean): void;
 }
 
 const QUARANTINE_KEY = 'sync.quarantine';
@@ -149,6 +151,9 @@ export class OfflineStoreSync implements SyncStore {
   }
 
   applyPulled(stream: string, changes: readonly Change[], quarantined: readonly Quarantined[], cursor: number): ApplyResult {
+    // Real patients' records need the OS keyring or the policy's leave. Refused, the page stays on the
+    // warehouse (the cursor does not move) and the sync run fails saying why.
+    if (changes.some((c) => c.entity === 'encounter' && c.record.synthetic !== true)) this.store.assertMayStore(false);
     const me = this.principal();
     const touched = new Set<string>();
     const reprioritise = new Set<string>();

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceResourcesDir } from '../../main/app/paths.js';
 import { createMemoryLogger } from '../../main/log/logger.js';
@@ -20,9 +20,18 @@ export interface TestServiceOptions {
   dir?: string;
 }
 
-/** Real services over a throwaway data folder, with an optional policy file. */
+/**
+ * Real services over a throwaway data folder, with an optional policy file. Without one, a policy
+ * default lets the key-file sealed test store hold the tests' real-shaped patients (what a hospital
+ * without an OS keyring sets); tests of the refusal pass their own policy.
+ */
 export function createTestServices(options: TestServiceOptions = {}): TestServices {
   const dir = options.dir ?? tempDir('atrium-test-');
+  let policyFile = options.policyFile;
+  if (!policyFile) {
+    policyFile = join(dir, 'test-policy.json');
+    writeFileSync(policyFile, JSON.stringify({ defaults: { 'store.allowPhiWithoutKeyring': true } }));
+  }
   const log = createMemoryLogger();
   const services = new Services({
     mode: options.mode ?? 'host',
@@ -31,7 +40,7 @@ export function createTestServices(options: TestServiceOptions = {}): TestServic
     resourcesDir: sourceResourcesDir(),
     log,
     createSealer: () => new FileKeySealer(dir),
-    policyFile: options.policyFile ?? join(dir, 'no-policy.json'),
+    policyFile,
   });
   return {
     services,
