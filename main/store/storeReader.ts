@@ -32,6 +32,7 @@ export class StoreReader {
   private readonly pending = new Map<number, Pending>();
   private next = 1;
   private exited: Error | null = null;
+  private closing = false;
   /** Resolves once the worker's connection is open and keyed; rejects with the store's own error. */
   readonly ready: Promise<void>;
   /** True once `ready` has resolved. */
@@ -85,10 +86,13 @@ export class StoreReader {
   }
 
   private unrefWhenIdle(): void {
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0 && !this.closing) this.worker.unref();
   }
 
   async close(): Promise<void> {
+    // terminate() keeps the process alive until the worker has exited, unless a read that settles
+    // meanwhile unrefs the worker again: then the process could exit with the caller still waiting.
+    this.closing = true;
     await this.worker.terminate();
   }
 
