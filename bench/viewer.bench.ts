@@ -7,7 +7,7 @@
  * cornerstone's cache. Before the click, the page has done what a radiologist's page has done by then:
  * the imaging workspace is open, and when it opened it loaded the viewer's code, initialised
  * cornerstone, created a rendering engine (its WebGL contexts) and started one decode worker, its codec
- * compiled and warmed on a built-in codestream, and a tiny synthetic slice rendered once in a hidden
+ * compiled and warmed on a built-in codestream, and a synthetic 512×512 slice rendered once in a hidden
  * viewport so its shaders are compiled (stackSession.ts, prepareViewer); the study was searched
  * and chosen (main holds its metadata). No frame has been fetched or decoded: the study browser's
  * thumbnail request for the middle slice is refused until the click so that it cannot warm main's

@@ -190,7 +190,8 @@ const loadFrame: Types.ImageLoaderFn = (imageId: string) => {
   return { promise, cancelFn: () => abort.abort() };
 };
 
-const WARM_UP_SIZE = 32;
+/** The usual CT matrix: warming up at the size real slices come in readies their texture path too. */
+const WARM_UP_SIZE = 512;
 
 /**
  * A one-slice synthetic CT series whose only slice is already in cornerstone's cache (Float32 HU, like

@@ -88,7 +88,7 @@ export function prepareViewer(): void {
 }
 
 /**
- * Renders a tiny synthetic slice once in a hidden viewport of `engine`, so the first real slice does
+ * Renders a synthetic 512×512 slice once in a hidden viewport of `engine`, so the first real slice does
  * not pay for compiling the viewer's shaders and setting up its rendering pipeline (a few hundred ms
  * with software WebGL).
  */
@@ -96,7 +96,7 @@ async function warmUpRendering(engine: RenderingEngine): Promise<void> {
   const { series, release } = warmUpSeries();
   const element = document.createElement('div');
   element.setAttribute('aria-hidden', 'true');
-  element.style.cssText = 'position:fixed;left:-10000px;top:0;width:64px;height:64px;';
+  element.style.cssText = 'position:fixed;left:-10000px;top:0;width:512px;height:512px;';
   document.body.append(element);
   const viewportId = 'atrium-warm-up';
   try {
