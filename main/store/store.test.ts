@@ -166,7 +166,7 @@ describe('the encrypted store', () => {
     const first = await seeded(dir);
     const second = await codeOf(openTestStore(dir));
     expect(second.code).toBe('locked_by_other');
-    expect(second.message).toMatch(/already open for writing by another Atrium process/);
+    expect(second.message).toMatch(/already in use by another Atrium process/);
     const reader = await openTestStore(dir, { fallbackToReadOnly: true });
     expect(reader.status.readOnly).toBe(true);
     // The writer keeps working while the reader reads.

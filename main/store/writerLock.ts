@@ -50,7 +50,7 @@ export function acquireWriterLock(dbFile: string): () => void {
     }
     const owner = readOwner(file);
     if (owner && owner.host === hostname() && alive(owner.pid)) {
-      throw new StoreError('locked_by_other', `The store is already open for writing by another Atrium process (pid ${owner.pid}${owner.pid === process.pid ? ', this one' : ''}). Close it first, or open read-only.`);
+      throw new StoreError('locked_by_other', `The store is already in use by another Atrium process (pid ${owner.pid}${owner.pid === process.pid ? ', this one' : ''}), which holds its writer lock (also while it shows the store read-only). Close that process first, or open read-only.`);
     }
     try {
       unlinkSync(file);

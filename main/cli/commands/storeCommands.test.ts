@@ -66,7 +66,7 @@ describe('atrium store and demo commands', () => {
     expect(JSON.parse(readFileSync(join(rescue, 'drafts.json'), 'utf8'))[0]).toMatchObject({ encounter_id: item.id, payload: { codes: [{ code: 'R50.9' }] } });
     const backup = join(home, 'backup.db');
     expect((await atrium('store', 'backup', backup)).code).toBe(0);
-    expect(await atrium('store', 'restore', backup)).toMatchObject({ code: 1, err: expect.stringMatching(/already open for writing/) });
+    expect(await atrium('store', 'restore', backup)).toMatchObject({ code: 1, err: expect.stringMatching(/already in use by another Atrium process/) });
     w.submit(item.id, 'cli-test');
     store.db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET action = 'nothing' WHERE seq = 1");
     store.close();
