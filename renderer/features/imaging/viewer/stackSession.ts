@@ -54,6 +54,8 @@ function setUpCornerstone(): void {
 
 /** A rendering engine made before anyone waits for it (see prepareViewer), for the next session. */
 let spareEngine: RenderingEngine | null = null;
+/** The spare engine's warm-up render while it runs: a session waits for it rather than share the engine. */
+let warmingUp: Promise<void> | null = null;
 let engines = 0;
 /** Sessions not yet disposed: no spare is made beside a live one's engine. */
 let liveSessions = 0;
@@ -81,7 +83,9 @@ export function prepareViewer(): void {
       if (liveSessions > 0 || spareEngine) return;
       spareEngine = new RenderingEngine(`atrium-ct-${++engines}`);
       // The mark tells DevTools (and the viewer bench, which clicks after it) that the viewer is ready.
-      void warmUpRendering(spareEngine).then(() => performance.mark('atrium:viewer-warmed-up'), () => undefined);
+      warmingUp = warmUpRendering(spareEngine)
+        .then(() => void performance.mark('atrium:viewer-warmed-up'), () => undefined)
+        .finally(() => (warmingUp = null));
     },
     { timeout: 2000 },
   );
@@ -107,7 +111,6 @@ async function warmUpRendering(engine: RenderingEngine): Promise<void> {
     viewport.render();
     await rendered;
   } finally {
-    // Also when a session took the engine meanwhile: the hidden viewport must not stay in it.
     if (!engine.hasBeenDestroyed && engine.getViewport(viewportId)) engine.disableElement(viewportId);
     element.remove();
     release();
@@ -243,6 +246,10 @@ export class StackSession {
 
   /** (Re)creates the engine, the viewport and its tools, and shows slice `index`. */
   private async mount(index: number): Promise<void> {
+    // The warm-up's viewport is disabled when it is done, which resizes the engine's canvas: never
+    // under a live viewport. It takes a few hundred ms at most.
+    if (warmingUp) await warmingUp;
+    if (this.disposed) return;
     this.engine = takeEngine();
     performance.mark('ct-viewer:engine-created');
     this.engine.enableElement({ viewportId: this.viewportId, type: Enums.ViewportType.STACK, element: this.element, defaultOptions: { background: [0, 0, 0] } });
