@@ -1,17 +1,36 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { api } from '../api';
 import { EncounterView } from '../features/coding/EncounterView';
 import { SessionGate } from '../features/session/SessionGate';
 import { SyncView } from '../features/sync/SyncView';
 import { WorklistView } from '../features/worklist/WorklistView';
 import { CommandPalette } from './CommandPalette';
+import { preloadableLazy } from './preloadableLazy';
 import { StatusBar } from './StatusBar';
 import { useAppStore, VIEWS, type View } from './store';
 
-// The viewer pulls in the imaging stack; it loads only when someone opens it.
-const ImagingView = lazy(() => import('../features/imaging/ImagingView'));
-// Settings derives its editors from the contract's schemas (zod); only this view needs them.
-const SettingsView = lazy(() => import('../features/settings/SettingsView'));
+// The imaging workspace (its viewer, with the imaging stack, loads only once it is opened) and settings
+// (editors derived from the contract's zod schemas) are their own chunks, kept off start-up.
+const ImagingView = preloadableLazy(() => import('../features/imaging/ImagingView').then((m) => m.default));
+const SettingsView = preloadableLazy(() => import('../features/settings/SettingsView').then((m) => m.default));
+/** After start-up, when the page is idle: long enough that the first worklist page never waits for it. */
+const PRELOAD_VIEWS_AFTER_MS = 3000;
+
+/** Loads the lazy views' chunks once the station is idle, so switching to them never waits or suspends. */
+function usePreloadedViews() {
+  useEffect(() => {
+    let idle: number | undefined;
+    const timer = setTimeout(() => {
+      idle = requestIdleCallback(() => {
+        for (const view of [ImagingView, SettingsView]) view.preload().catch(() => undefined);
+      });
+    }, PRELOAD_VIEWS_AFTER_MS);
+    return () => {
+      clearTimeout(timer);
+      if (idle !== undefined) cancelIdleCallback(idle);
+    };
+  }, []);
+}
 
 function useBootstrap() {
   const patch = useAppStore((s) => s.patch);
@@ -100,6 +119,7 @@ export function App() {
   useBootstrap();
   useTheme();
   useGlobalShortcuts();
+  usePreloadedViews();
   const { view, go, paletteOpen, notice, patch } = useAppStore();
   const policyError = useAppStore((s) => s.settings?.policyError ?? null);
   return (
