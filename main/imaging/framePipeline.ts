@@ -106,6 +106,14 @@ export class FramePipeline {
     return done;
   }
 
+  /**
+   * Fetches one frame ahead of the renderer's ask (the slice a viewer opens at): only that one, so the
+   * rest of the series does not compete with the first image; the viewer's focus starts the rest.
+   */
+  fetchAhead(seriesId: string, index: number): void {
+    this.frame(seriesId, index).catch((error: unknown) => this.options.log.warn('imaging.prefetch_failed', { error: error as Error }));
+  }
+
   cancelPrefetch(): void {
     if (!this.prefetch) return;
     this.prefetch.abort.abort();

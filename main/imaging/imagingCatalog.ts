@@ -165,7 +165,7 @@ export class ImagingCatalog {
     const openingIndex = Math.floor(series.frames.length / 2);
     if (input.purpose !== 'thumbnail') {
       // The first slice comes from the source while the renderer sets its viewer up, not after.
-      this.focus(seriesId, openingIndex);
+      this.deps.pipeline().fetchAhead(seriesId, openingIndex);
       await this.deps.recent.add({
         ref: input.study,
         studyInstanceUid: loaded.study.studyInstanceUid,
