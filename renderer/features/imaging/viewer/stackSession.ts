@@ -91,6 +91,9 @@ export function prepareViewer(): void {
   );
 }
 
+/** The longest a session waits for the warm-up render. */
+const WARM_UP_LIMIT_MS = 2000;
+
 /**
  * Renders a synthetic 512×512 slice once in a hidden viewport of `engine`, so the first real slice does
  * not pay for compiling the viewer's shaders and setting up its rendering pipeline (a few hundred ms
@@ -109,7 +112,8 @@ async function warmUpRendering(engine: RenderingEngine): Promise<void> {
     const rendered = new Promise<void>((resolve) => element.addEventListener(Enums.Events.IMAGE_RENDERED, () => resolve(), { once: true }));
     await viewport.setStack(imageIdsOf(series), 0);
     viewport.render();
-    await rendered;
+    // A session waits for this: a render that never reports back must not hold the viewer up.
+    await Promise.race([rendered, new Promise((resolve) => setTimeout(resolve, WARM_UP_LIMIT_MS))]);
   } finally {
     if (!engine.hasBeenDestroyed && engine.getViewport(viewportId)) engine.disableElement(viewportId);
     element.remove();
