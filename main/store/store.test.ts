@@ -64,6 +64,8 @@ describe('the encrypted store', () => {
     ).toThrow('boom');
     expect(level()).toBe(2);
     expect(store.write(level)).toBe(2);
+    // Nested in a flushed write, the outer commit decides.
+    expect(store.write(() => store.write(level, { flush: 'with-next-commit' }))).toBe(2);
     store.close();
   });
 

@@ -265,7 +265,8 @@ export class Store {
    */
   write<T>(fn: () => T, options: { flush?: 'now' | 'with-next-commit' } = {}): T {
     if (this.status.readOnly) throw new StoreError('read_only', this.status.readOnlyReason ?? 'The store is open read-only.');
-    const deferFlush = options.flush === 'with-next-commit';
+    // Inside an outer transaction the outer commit decides (and SQLite refuses the pragma there).
+    const deferFlush = options.flush === 'with-next-commit' && !this.db.inTransaction;
     try {
       if (deferFlush) this.db.pragma('synchronous = NORMAL');
       return this.db.transaction(fn).immediate();
