@@ -23,7 +23,8 @@ export interface TestServiceOptions {
 /**
  * Real services over a throwaway data folder, with an optional policy file. Without one, a policy
  * default lets the key-file sealed test store hold the tests' real-shaped patients (what a hospital
- * without an OS keyring sets); tests of the refusal pass their own policy.
+ * without an OS keyring sets). The refusal itself is tested on a store without the leave
+ * (main/sync/offlineStoreSync.test.ts, main/store/store.test.ts).
  */
 export function createTestServices(options: TestServiceOptions = {}): TestServices {
   const dir = options.dir ?? tempDir('atrium-test-');
