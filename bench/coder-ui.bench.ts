@@ -21,7 +21,7 @@ import { benchLog, cachedFixture, percentile, printResult, round } from './harne
 const ENCOUNTERS = Number(process.env.BENCH_ENCOUNTERS ?? 100_000);
 const QUERIES = ['pneumonia', 'J18', 'diabetes type 2', 'hypertension', 'I10', 'sepsis', 'heart failure', 'E11.9', 'anemia', 'fracture femur', 'pnuemonia', 'copd exacerbation', 'N18', 'acute kidney', 'stroke', 'atrial fibrillation', 'K35', 'appendicitis', 'obesity', 'asthma'];
 
-const fixture = await cachedFixture(`coder-ui-${ENCOUNTERS}`, 1, async (dir) => {
+const fixture = await cachedFixture(`coder-ui-${ENCOUNTERS}`, 2, async (dir) => {
   const seeding = createTestServices({ dir });
   const worklist = await seeding.services.worklist;
   const batch = buildDemoEncounters(readDemoPack(seeding.services.env.resourcesDir), { seed: 11, encounters: ENCOUNTERS, todayMs: Date.UTC(2026, 10, 25) });

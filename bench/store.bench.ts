@@ -47,7 +47,7 @@ const PAYERS = ['Medicare', 'Medicaid', 'Commercial', 'Managed care', 'Self-pay'
 const LINES = ['Medicine', 'Surgery', 'Cardiology', 'Oncology', 'Neurology', 'Pediatrics'];
 const TODAY = Date.UTC(2026, 0, 15);
 
-const fixture = await cachedFixture(ENCOUNTERS === 100_000 ? 'store' : `store-${ENCOUNTERS}`, 1, async (dir) => {
+const fixture = await cachedFixture(ENCOUNTERS === 100_000 ? 'store' : `store-${ENCOUNTERS}`, 2, async (dir) => {
   const pack = readDemoPack(sourceResourcesDir());
   const corpus = pack.cases.map((c) => c.text.replace(/\s+/g, ' ')).join(' ');
   const rand = prng(1);

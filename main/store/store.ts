@@ -52,10 +52,23 @@ export interface StoreStatus {
   readonly protectsAtRest: boolean;
 }
 
-const CIPHER_PRAGMAS = [
-  "cipher = 'chacha20'",
-  // The key is 32 random bytes, not a passphrase: stretching it adds nothing but open time.
-  'kdf_iter = 1',
+interface StoreCipher {
+  readonly name: string;
+  readonly pragmas: (hexKey: string) => readonly string[];
+}
+
+/**
+ * How a store's pages are encrypted, newest first: a store is opened with the first that fits its
+ * file, and a new store gets the first. AEGIS-256 is authenticated, like ChaCha20-Poly1305 (sqleet)
+ * before it, and much cheaper where the CPU has AES instructions: on the 100k-encounter bench store
+ * claim + submit went from p50 1999 to 1195 µs and the full integrity check from 14.8 to 6.0 s (same
+ * machine, same hour). Stores made before it keep ChaCha20. The key is 32 random bytes, not a
+ * passphrase: it goes in raw (AEGIS) or with one KDF round (ChaCha20), as stretching it adds nothing
+ * but open time.
+ */
+const STORE_CIPHERS: readonly StoreCipher[] = [
+  { name: 'aegis', pragmas: (hexKey) => ["cipher = 'aegis'", `key = 'raw:${hexKey}'`] },
+  { name: 'chacha20', pragmas: (hexKey) => ["cipher = 'chacha20'", 'kdf_iter = 1', `hexkey = '${hexKey}'`] },
 ];
 
 /**
@@ -63,12 +76,6 @@ const CIPHER_PRAGMAS = [
  * disk is decrypted first, which made cold worklist pages on a 100k-encounter store 30-60 ms.
  */
 const PAGE_CACHE_SIZE = -32_768;
-
-/** Puts the cipher and key on a fresh connection; the first read afterwards tells if the key fits. */
-export function applyStoreKey(db: Db, key: Buffer): void {
-  for (const pragma of CIPHER_PRAGMAS) db.pragma(pragma);
-  db.pragma(`hexkey = '${key.toString('hex')}'`);
-}
 
 function isPlainSqlite(file: string): boolean {
   try {
@@ -80,24 +87,21 @@ function isPlainSqlite(file: string): boolean {
 
 /** A keyed connection to the store file; the read worker opens its read-only one through here too. */
 export function openConnection(file: string, key: Buffer, readOnly: boolean, options: Pick<StoreOptions, 'busyTimeoutMs' | 'nativeBinding'>): Db {
-  const db = new Database(file, {
-    readonly: readOnly,
-    fileMustExist: readOnly,
-    timeout: options.busyTimeoutMs ?? 5000,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
-  try {
-    applyStoreKey(db, key);
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
-  } catch (error) {
-    db.close();
-    const code = (error as { code?: string }).code ?? '';
-    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+  let db: Db | undefined;
+  for (const [i, cipher] of STORE_CIPHERS.entries()) {
+    try {
+      db = keyedConnection(file, key, readOnly, options, cipher);
+      break;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      const doesNotFit = code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+      if (!doesNotFit) throw translateSqliteError(error);
+      if (i < STORE_CIPHERS.length - 1) continue;
       if (isPlainSqlite(file)) throw new StoreError('corrupt', `${file} is a plain, unencrypted SQLite file, not an Atrium store. It was left untouched.`, { cause: error });
       throw new StoreError('wrong_key', `${file} cannot be decrypted: its key does not match (a key file from another store or machine) or the file is damaged. Nothing was changed; restore the store and its .key file from the same backup.`, { cause: error });
     }
-    throw translateSqliteError(error);
   }
+  if (!db) throw new StoreError('invalid', 'No store cipher is configured');
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma(`cache_size = ${PAGE_CACHE_SIZE}`);
   if (!readOnly) {
@@ -106,6 +110,24 @@ export function openConnection(file: string, key: Buffer, readOnly: boolean, opt
     db.pragma('foreign_keys = ON');
   }
   return db;
+}
+
+/** A connection keyed with one cipher, proven by a first read (which throws, connection closed, if they do not fit). */
+function keyedConnection(file: string, key: Buffer, readOnly: boolean, options: Pick<StoreOptions, 'busyTimeoutMs' | 'nativeBinding'>, cipher: StoreCipher): Db {
+  const db = new Database(file, {
+    readonly: readOnly,
+    fileMustExist: readOnly,
+    timeout: options.busyTimeoutMs ?? 5000,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  try {
+    for (const pragma of cipher.pragmas(key.toString('hex'))) db.pragma(pragma);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 /**
