@@ -29,6 +29,8 @@ export type ReadWorkerData =
       readonly file: string;
       readonly nativeBinding: string | null;
       readonly everyMs: number;
+      /** The WAL file is grown toward room for this many frames (see walPreallocation.ts). */
+      readonly walWorkingFrames: number;
       /** One Int32: CHECKPOINT_IDLE, CHECKPOINT_RUNNING or CHECKPOINT_STOPPED, shared with the main thread. */
       readonly state: SharedArrayBuffer;
     };

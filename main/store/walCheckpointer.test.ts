@@ -53,6 +53,19 @@ describe('background WAL checkpoints', () => {
     expect(existsSync(join(dir, 'atrium.db-wal')) ? statSync(join(dir, 'atrium.db-wal')).size : 0).toBe(0);
   });
 
+  it('grow the WAL file to room for the backstop’s frames, so commits overwrite it instead of extending it', async () => {
+    const dir = tempDir();
+    const store = await openTestStore(dir, { backgroundCheckpointMs: 5 });
+    const wal = join(dir, 'atrium.db-wal');
+    const working = 32 + WAL_BACKSTOP_PAGES * (24 + 4096);
+    await until(() => statSync(wal).size >= working, 'the WAL grown to its working size');
+    submitSome(store, 5);
+    expect(statSync(wal).size).toBe(working);
+    expect(store.checkpointer?.lastError).toBeNull();
+    store.close();
+    expect(await submitsInMainFile(dir)).toBe(5);
+  });
+
   it('are off unless asked for: commits then checkpoint themselves past 1,000 pages, as SQLite does by default', async () => {
     const dir = tempDir();
     const store = await openTestStore(dir);

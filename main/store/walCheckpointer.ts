@@ -10,11 +10,13 @@ import { startStoreWorker } from './storeReader.js';
  * Here a worker thread runs PASSIVE checkpoints on its own connection every `everyMs`, while the
  * writer keeps its own automatic checkpoint only as a far backstop (`WAL_BACKSTOP_PAGES`), which bounds
  * the WAL if the worker falls behind or stops; by then the worker has copied nearly every frame, so
- * even the backstop copies little.
+ * even the backstop copies little. The worker also grows the WAL file to this many frames once, so
+ * commits overwrite it rather than extend it (walPreallocation.ts).
  */
 export const WAL_BACKSTOP_PAGES = 8192;
 /**
- * A WAL grown past this (one huge transaction, an import) is cut back to it when the log restarts.
+ * A WAL grown past this (one huge transaction, an import) is cut back to it when the log restarts;
+ * more than the backstop's frames, so the file grown to that size is kept.
  * Above the backstop's ~33 MiB on purpose: a log restarted within its file overwrites it, and on the
  * dev machine's ext4 disk an fdatasync after an overwrite was faster than after a write that grew the
  * file (p50 0.9 and 2.9 ms against 2.4 and 3.3 ms in two runs under load).
@@ -34,7 +36,10 @@ export class WalCheckpointer {
   lastError: StoreError | Error | null = null;
 
   constructor(options: { file: string; key: Buffer; nativeBinding?: string; everyMs: number }) {
-    this.worker = startStoreWorker({ role: 'checkpointer', file: options.file, nativeBinding: options.nativeBinding ?? null, everyMs: options.everyMs, state: this.state }, options.key);
+    this.worker = startStoreWorker(
+      { role: 'checkpointer', file: options.file, nativeBinding: options.nativeBinding ?? null, everyMs: options.everyMs, walWorkingFrames: WAL_BACKSTOP_PAGES, state: this.state },
+      options.key,
+    );
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'checkpointed') {
         this.lastCheckpoint = m.progress;
