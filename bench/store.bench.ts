@@ -12,8 +12,9 @@
  *   every 10 pages) were read through the store's read worker; `pageOnMainStallMs` is the same reads on
  *   the main thread's own connection, for comparison; longReadMs/longReadStallMs/longReadOnMainStallMs:
  *   the same for one long read (every encounter whose notes hold the commonest term);
- * - fsyncP50Us/fsyncP99Us: one fdatasync of a 4 KiB write in the scratch folder (what synchronous=FULL
- *   pays per commit on this disk); claimSubmitNoFsyncP50Us/P99Us: claim + submit with synchronous=OFF on
+ * - fsyncP50Us/fsyncP99Us: one fdatasync of a 4 KiB write appended to a file in the scratch folder (what
+ *   synchronous=FULL pays per commit on this disk when the WAL grows; the store's checkpointer grows the
+ *   WAL ahead of commits, see walPreallocation.ts); claimSubmitNoFsyncP50Us/P99Us: claim + submit with synchronous=OFF on
  *   the scratch copy, i.e. the engine's own cost without the disk flush (a diagnosis, not how the app runs).
  * `--profile` adds a pass of instrumented claim + submit rounds and prints where their time goes to
  * stderr (bench/storeProfile.ts); the figures printed are never from that pass.
