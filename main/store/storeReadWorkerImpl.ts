@@ -50,6 +50,20 @@ function backup(connection: Db, target: string): null {
 const WAL_GROWTH_PER_LOOK_BYTES = 2 * 1024 * 1024;
 
 /**
+ * One piece of the WAL's growth; false once it has its working size, or when it cannot grow (a full
+ * disk): that is reported, and only costs commits their speed, so the checkpoints go on without it.
+ */
+function growWalOnce(connection: Db, walBytes: number): boolean {
+  try {
+    const size = growWal(connection, `${data.file}-wal`, walBytes, WAL_GROWTH_PER_LOOK_BYTES);
+    return size === null || size < walBytes;
+  } catch (error) {
+    port.postMessage({ type: 'checkpoint_failed', error: serialize(error) } satisfies FromWorker);
+    return false;
+  }
+}
+
+/**
  * PASSIVE checkpoints every `everyMs`: they copy what no reader still needs and never wait for the
  * writer, which keeps committing meanwhile. Nothing to copy costs a look at the WAL index, no I/O. Each
  * look also grows the WAL file a piece toward its working size, until it has it (walPreallocation.ts). The
@@ -58,10 +72,11 @@ const WAL_GROWTH_PER_LOOK_BYTES = 2 * 1024 * 1024;
 function checkpointLoop(connection: Db, everyMs: number, walWorkingFrames: number, state: Int32Array): void {
   let last = '';
   const walBytes = walBytesFor(connection, walWorkingFrames);
+  let growing = true;
   const tick = () => {
     if (Atomics.compareExchange(state, 0, CHECKPOINT_IDLE, CHECKPOINT_RUNNING) !== CHECKPOINT_IDLE) return connection.close();
     try {
-      growWal(connection, `${data.file}-wal`, walBytes, WAL_GROWTH_PER_LOOK_BYTES);
+      if (growing) growing = growWalOnce(connection, walBytes);
       const started = performance.now();
       const [result] = connection.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
       const seen = `${result?.log}:${result?.checkpointed}`;

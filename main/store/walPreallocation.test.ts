@@ -94,6 +94,18 @@ describe('growing the WAL file ahead of commits', () => {
     store.close();
   });
 
+  it('on a full disk throws the file system’s error and leaves the write lock free', async () => {
+    const dir = tempDir();
+    const store = await openTestStore(dir);
+    // Writing to /dev/full fails with ENOSPC, as a WAL on a full disk would.
+    expect(() => growWal(store.db, '/dev/full', 1 << 20, CHUNK)).toThrow(/ENOSPC/);
+    const worklist = new Worklist(store);
+    const encounters = sampleEncounters(1);
+    worklist.ingest({ encounters, notes: sampleNotes(encounters) }, { synthetic: true });
+    expect(submitAll(worklist)).toBe(1);
+    store.close();
+  });
+
   it('does nothing where there is no WAL', async () => {
     const dir = tempDir();
     const store = await openTestStore(dir);
