@@ -11,6 +11,11 @@ import { growWal, walBytesFor } from './walPreallocation.js';
 const draft = { codes: [{ code: 'J18.9', system: 'ICD-10-CM' as const, decision: 'accepted' as const, principal: true }] };
 const CHUNK = 256 * 1024;
 
+function ingest(worklist: Worklist, n: number, prefix = 'E'): void {
+  const encounters = sampleEncounters(n, prefix);
+  worklist.ingest({ encounters, notes: sampleNotes(encounters) }, { synthetic: true });
+}
+
 function submitAll(worklist: Worklist): number {
   let n = 0;
   for (let item = worklist.claimNext('alice'); item; item = worklist.claimNext('alice')) {
@@ -52,8 +57,7 @@ describe('growing the WAL file ahead of commits', () => {
     const dir = tempDir();
     const store = await openTestStore(dir);
     const worklist = new Worklist(store);
-    const encounters = sampleEncounters(6);
-    worklist.ingest({ encounters, notes: sampleNotes(encounters) }, { synthetic: true });
+    ingest(worklist, 6);
     const wal = join(dir, 'atrium.db-wal');
     const framesEnd = statSync(wal).size;
 
@@ -77,8 +81,7 @@ describe('growing the WAL file ahead of commits', () => {
     const dir = tempDir();
     const store = await openTestStore(dir);
     const worklist = new Worklist(store);
-    const encounters = sampleEncounters(3);
-    worklist.ingest({ encounters, notes: sampleNotes(encounters) }, { synthetic: true });
+    ingest(worklist, 3);
     submitAll(worklist);
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     expect(statSync(join(dir, 'atrium.db-wal')).size).toBe(0);
@@ -86,8 +89,7 @@ describe('growing the WAL file ahead of commits', () => {
     const { connection } = await growToFrames(dir, 100);
     expect(await submittedIn(crashImage(dir))).toEqual({ submitted: 3, integrity: 'ok' });
     // The next commit writes the log's header over the zeros.
-    const more = sampleEncounters(2, 'F');
-    worklist.ingest({ encounters: more, notes: sampleNotes(more) }, { synthetic: true });
+    ingest(worklist, 2, 'F');
     expect(submitAll(worklist)).toBe(2);
     expect(await submittedIn(crashImage(dir))).toEqual({ submitted: 5, integrity: 'ok' });
     connection.close();
@@ -100,8 +102,7 @@ describe('growing the WAL file ahead of commits', () => {
     // Writing to /dev/full fails with ENOSPC, as a WAL on a full disk would.
     expect(() => growWal(store.db, '/dev/full', 1 << 20, CHUNK)).toThrow(/ENOSPC/);
     const worklist = new Worklist(store);
-    const encounters = sampleEncounters(1);
-    worklist.ingest({ encounters, notes: sampleNotes(encounters) }, { synthetic: true });
+    ingest(worklist, 1);
     expect(submitAll(worklist)).toBe(1);
     store.close();
   });
