@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodingDraftSchema } from '../../preload/contract.js';
 import { SOURCE_ROOT } from '../app/paths.js';
+import { bundleNodeChild } from '../../test/support/nodeChild.js';
 import { tempDir } from '../../test/support/tempDir.js';
 import { prng } from '../app/prng.js';
 import { Worklist } from '../worklist/worklist.js';
@@ -19,9 +19,8 @@ let dir: string;
 
 beforeAll(async () => {
   mkdirSync(childDir, { recursive: true });
-  const bundle: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['better-sqlite3-multiple-ciphers'], logLevel: 'silent' };
-  await build({ ...bundle, entryPoints: [join(SOURCE_ROOT, 'main', 'store', 'crashChild.ts')], outfile: childFile });
-  await build({ ...bundle, entryPoints: [join(SOURCE_ROOT, 'main', 'store', 'storeReadWorkerImpl.ts')], outfile: join(childDir, 'storeReadWorkerImpl.js') });
+  await bundleNodeChild(join(SOURCE_ROOT, 'main', 'store', 'crashChild.ts'), childFile);
+  await bundleNodeChild(join(SOURCE_ROOT, 'main', 'store', 'storeReadWorkerImpl.ts'), join(childDir, 'storeReadWorkerImpl.js'));
   copyFileSync(join(SOURCE_ROOT, 'main', 'store', 'storeReadWorker.mjs'), join(childDir, 'storeReadWorker.mjs'));
   // tmpfs where there is one: a SIGKILL loses nothing the page cache holds, so fsync speed is beside the point.
   dir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/atrium-crash-') : tempDir();

@@ -8,14 +8,13 @@ import { Worklist } from '../worklist/worklist.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migrations/migration.js';
 import { Store } from './store.js';
-import { loadStoreKey } from './storeKey.js';
 
 /** The schema this build ships, and the one a failing or newer migration would bring. */
 const CURRENT = MIGRATIONS.at(-1)?.version ?? 0;
 const NEXT = CURRENT + 1;
 import { StoreError } from './storeErrors.js';
 import { backupStore, exportUnsent, restoreStore, storeStats } from './storeOps.js';
-import { openTestStore, sampleEncounters, sampleNotes, testStoreOptions } from './storeTestKit.js';
+import { cipherThatOpens, createChaCha20Store, openTestStore, sampleEncounters, sampleNotes, testStoreOptions } from './storeTestKit.js';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const codeOf = async (p: Promise<unknown>) => {
@@ -54,44 +53,21 @@ describe('the encrypted store', () => {
   });
 
   it('encrypts a new store with AEGIS, and keeps opening a store made with ChaCha20 under that cipher', async () => {
-    const opensWith = (file: string, key: Buffer, pragmas: string[]): boolean => {
-      const raw = new Database(file, { readonly: true });
-      try {
-        for (const pragma of [...pragmas, `hexkey = '${key.toString('hex')}'`]) raw.pragma(pragma);
-        raw.prepare('SELECT count(*) FROM sqlite_master').get();
-        return true;
-      } catch {
-        return false;
-      } finally {
-        raw.close();
-      }
-    };
-    const AEGIS = ["cipher = 'aegis'"];
-    const CHACHA20 = ["cipher = 'chacha20'", 'kdf_iter = 1'];
-    const aegisKey = (key: Buffer) => Buffer.from(`raw:${key.toString('hex')}`);
-
     const fresh = tempDir();
-    (await seeded(fresh, 2)).close();
-    const freshKey = await loadStoreKey(testStoreOptions(fresh).sealer, join(fresh, 'atrium.db'), { create: false });
-    expect(opensWith(join(fresh, 'atrium.db'), aegisKey(freshKey), AEGIS)).toBe(true);
-    expect(opensWith(join(fresh, 'atrium.db'), freshKey, CHACHA20)).toBe(false);
+    const made = await seeded(fresh, 2);
+    expect(storeStats(made).cipher).toBe('aegis');
+    made.close();
+    expect(await cipherThatOpens(fresh)).toBe('aegis');
 
-    // A store from before AEGIS: its first page written under ChaCha20 with the store's key.
     const legacy = tempDir();
-    const file = join(legacy, 'atrium.db');
-    const key = await loadStoreKey(testStoreOptions(legacy).sealer, file, { create: true });
-    const raw = new Database(file);
-    for (const pragma of [...CHACHA20, `hexkey = '${key.toString('hex')}'`]) raw.pragma(pragma);
-    raw.exec('CREATE TABLE made_before_aegis (x)');
-    raw.close();
-    const store = await seeded(legacy, 3);
-    store.close();
+    await createChaCha20Store(legacy);
+    (await seeded(legacy, 3)).close();
     const reopened = await openTestStore(legacy);
     expect(reopened.status.readOnly).toBe(false);
     expect(new Worklist(reopened).counts().byStatus.ready).toBe(3);
+    expect(storeStats(reopened).cipher).toBe('chacha20');
     reopened.close();
-    expect(opensWith(file, key, CHACHA20)).toBe(true);
-    expect(opensWith(file, aegisKey(key), AEGIS)).toBe(false);
+    expect(await cipherThatOpens(legacy)).toBe('chacha20');
   });
 
   it('commits soft state without a WAL flush of its own and goes back to flushing every commit, even after a failed write', async () => {

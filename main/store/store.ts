@@ -62,7 +62,9 @@ interface StoreCipher {
  * file, and a new store gets the first. AEGIS-256 is authenticated, like ChaCha20-Poly1305 (sqleet)
  * before it, and much cheaper where the CPU has AES instructions: on the 100k-encounter bench store
  * claim + submit went from p50 1999 to 1195 µs and the full integrity check from 14.8 to 6.0 s (same
- * machine, same hour). Stores made before it keep ChaCha20. The key is 32 random bytes, not a
+ * machine, same hour). Stores made before it keep ChaCha20: re-encrypting one in place (PRAGMA rekey,
+ * which rewrites every page) is not crash-safe here, as a SIGKILL near the end of the rewrite left a
+ * store that neither key opened (1 in ~30 kills), so it is not offered. The key is 32 random bytes, not a
  * passphrase: it goes in raw (AEGIS) or with one KDF round (ChaCha20), as stretching it adds nothing
  * but open time.
  */
@@ -70,6 +72,11 @@ const STORE_CIPHERS: readonly StoreCipher[] = [
   { name: 'aegis', pragmas: (hexKey) => ["cipher = 'aegis'", `key = 'raw:${hexKey}'`] },
   { name: 'chacha20', pragmas: (hexKey) => ["cipher = 'chacha20'", 'kdf_iter = 1', `hexkey = '${hexKey}'`] },
 ];
+
+/** The cipher a keyed connection reads its store with. */
+export function cipherOf(db: Db): string {
+  return String(db.pragma('cipher', { simple: true }));
+}
 
 /**
  * Each connection keeps 32 MiB of decrypted pages (SQLite's default is 2 MiB): every page read from

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretSealer } from '../security/secretSealer.js';
-import { Store } from './store.js';
+import { cipherOf, Store } from './store.js';
 import { StoreError, translateSqliteError } from './storeErrors.js';
 import { keyFileFor } from './storeKey.js';
 import { acquireWriterLock } from './writerLock.js';
@@ -16,6 +16,8 @@ export interface StoreStats {
   pageSize: number;
   pageCount: number;
   encrypted: true;
+  /** The page cipher (SQLite3 Multiple Ciphers' name): stores made before AEGIS say chacha20. */
+  cipher: string;
   keyProtectedByOs: boolean;
   tables: Record<string, number>;
   unsentMutations: number;
@@ -38,6 +40,7 @@ export function storeStats(store: Store): StoreStats {
       pageSize: store.db.pragma('page_size', { simple: true }) as number,
       pageCount: store.db.pragma('page_count', { simple: true }) as number,
       encrypted: true,
+      cipher: cipherOf(store.db),
       keyProtectedByOs: store.status.protectsAtRest,
       tables,
       unsentMutations: store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE acked_ms IS NULL').get()?.n ?? 0,

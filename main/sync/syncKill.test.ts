@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnowflakeStandIn } from '../../test/standins/snowflake/server.js';
+import { bundleNodeChild } from '../../test/support/nodeChild.js';
 import { tempDir } from '../../test/support/tempDir.js';
 import { SnowflakeAdmin } from '../warehouse/snowflake/snowflakeAdmin.js';
 import { prng } from '../app/prng.js';
@@ -35,18 +35,8 @@ describe('sync killed with SIGKILL at random points', () => {
     await admin.upsertEncounters(Array.from({ length: 150 }, (_, i) => ({ encounterId: `K-${i}`, mrn: `M${i}` })));
     keyFile = join(dir, 'key.pem');
     writeFileSync(keyFile, generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey);
-    // One bundle, so each of the many short-lived processes starts in a fraction of a second.
-    // Inside the project (gitignored .cache/), so the bundle resolves the native and driver packages.
     child = join(import.meta.dirname, '..', '..', '.cache', 'sync-kill', `child-${process.pid}.mjs`);
-    await build({
-      entryPoints: [join(import.meta.dirname, 'syncKillChild.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      external: ['snowflake-sdk', 'better-sqlite3-multiple-ciphers'],
-      outfile: child,
-      logLevel: 'warning',
-    });
+    await bundleNodeChild(join(import.meta.dirname, 'syncKillChild.ts'), child, ['snowflake-sdk']);
   });
 
   afterAll(async () => {
