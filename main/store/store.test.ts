@@ -70,6 +70,29 @@ describe('the encrypted store', () => {
     expect(await cipherThatOpens(legacy)).toBe('chacha20');
   });
 
+  it('opens a ChaCha20 store whose WAL still holds committed frames (a crash image) with every one of them', async () => {
+    const legacy = tempDir();
+    await createChaCha20Store(legacy);
+    const store = await seeded(legacy, 4);
+    store.db.pragma('wal_autocheckpoint = 0');
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const worklist = new Worklist(store);
+    const item = worklist.claimNext('alice')!;
+    worklist.saveDraft(item.id, 'alice', { codes: [{ code: 'J18.9', system: 'ICD-10-CM', decision: 'accepted', principal: true }] });
+    worklist.submit(item.id, 'alice');
+    // What a killed process leaves: the database file and a WAL whose frames no checkpoint has copied.
+    const image = tempDir();
+    for (const f of ['atrium.db', 'atrium.db-wal', 'atrium.db.key', 'sealer.key']) copyFileSync(join(legacy, f), join(image, f));
+    store.close();
+    expect(statSync(join(image, 'atrium.db-wal')).size).toBeGreaterThan(0);
+
+    const reopened = await openTestStore(image, { integrityCheck: 'full' });
+    expect(reopened.status.readOnlyReason).toBeNull();
+    expect(new Worklist(reopened).counts().byStatus).toMatchObject({ submitted: 1, ready: 3 });
+    reopened.close();
+    expect(await cipherThatOpens(image)).toBe('chacha20');
+  });
+
   it('commits soft state without a WAL flush of its own and goes back to flushing every commit, even after a failed write', async () => {
     const store = await seeded(tempDir(), 2);
     const level = () => store.db.pragma('synchronous', { simple: true });
