@@ -15,11 +15,11 @@ import { startStoreWorker } from './storeReader.js';
  */
 export const WAL_BACKSTOP_PAGES = 8192;
 /**
- * A WAL grown past this (one huge transaction, an import) is cut back to it when the log restarts;
- * more than the backstop's frames, so the file grown to that size is kept.
- * Above the backstop's ~33 MiB on purpose: a log restarted within its file overwrites it, and on the
- * dev machine's ext4 disk an fdatasync after an overwrite was faster than after a write that grew the
- * file (p50 0.9 and 2.9 ms against 2.4 and 3.3 ms in two runs under load).
+ * A WAL grown past this (one huge transaction, an import) is cut back to it when the log restarts.
+ * Above the backstop's ~33 MiB on purpose, so the file the worker grew to that size is kept: a log
+ * restarted within its file overwrites it, and on the dev machine's ext4 disk an fdatasync after an
+ * overwrite was faster than after a write that grew the file (p50 0.9 and 2.9 ms against 2.4 and
+ * 3.3 ms in two runs under load).
  */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 /** How often the app's checkpointer looks at the WAL; a look with nothing to copy does no I/O. */
