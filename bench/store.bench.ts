@@ -3,7 +3,10 @@
  * encounters and 200,000 notes of ~3 KB (CodiEsp case-report text; synthetic metadata) is copied to a
  * scratch folder, then measured:
  * - claimSubmit: claim next + submit (the draft save between them is not timed), µs; the store
- *   checkpoints its WAL from a worker thread, as the app opens it (`backgroundCheckpointMs`);
+ *   checkpoints its WAL from a worker thread, as the app opens it (`backgroundCheckpointMs`).
+ *   claimSubmitOverTargetRounds counts the rounds over 2 ms (p99 of 300 holds while it is 3 or less)
+ *   and claimSubmitMaxUs is the slowest: back to back, about one round in 200 pays SQLite's inline
+ *   backstop checkpoint (11-15 ms; see walCheckpointer.ts), so the p99 turns on a handful of rounds;
  * - page: 100 rows, filtered (ready, one facility, two payers) and sorted by priority, keyset-paged, ms;
  * - fts: 100 one-term queries spread over the document-frequency deciles (rare → very common), each
  *   returning the first 50 matching encounters across the whole store, ms;
@@ -113,6 +116,8 @@ async function longestStallMs(work: () => Promise<void>): Promise<number> {
 }
 
 const ROUNDS = 300;
+/** The issue's target for claim + submit p99; with 300 rounds, p99 is the 4th-slowest round. */
+const CLAIM_SUBMIT_TARGET_US = 2000;
 const WARMUP_ROUNDS = 20;
 const DRAFT = { codes: [{ code: 'J18.9', system: 'ICD-10-CM' as const, decision: 'accepted' as const, principal: true }] };
 
@@ -287,6 +292,8 @@ try {
     longReadMs: round(longReadMs),
     longReadStallMs: round(longReadStallMs),
     longReadOnMainStallMs: round(longReadOnMainStallMs),
+    claimSubmitOverTargetRounds: claimSubmitUs.filter((us) => us > CLAIM_SUBMIT_TARGET_US).length,
+    claimSubmitMaxUs: round(Math.max(...claimSubmitUs), 0),
     claimSubmitNoFsyncP50Us: round(percentile(noFsyncUs, 50), 0),
     claimSubmitNoFsyncP99Us: round(percentile(noFsyncUs, 99), 0),
     fsyncP50Us: round(percentile(fsyncUs, 50), 0),
