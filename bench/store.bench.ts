@@ -15,8 +15,9 @@
  *   every 10 pages) were read through the store's read worker; `pageOnMainStallMs` is the same reads on
  *   the main thread's own connection, for comparison; longReadMs/longReadStallMs/longReadOnMainStallMs:
  *   the same for one long read (every encounter whose notes hold the commonest term);
- * - fsyncP50Us/fsyncP99Us: one fdatasync of a 4 KiB write appended to a file in the scratch folder (what
- *   synchronous=FULL pays per commit on this disk when the WAL grows; the store's checkpointer grows the
+ * - fsyncP50Us/fsyncP99Us: one fsync of a 4 KiB write appended to a file in the scratch folder (what
+ *   synchronous=FULL pays per commit on this disk when the WAL grows: this SQLite build calls fsync,
+ *   not fdatasync, as it is compiled without HAVE_FDATASYNC; the store's checkpointer grows the
  *   WAL ahead of commits, see walPreallocation.ts); claimSubmitNoFsyncP50Us/P99Us: claim + submit with synchronous=OFF on
  *   the scratch copy, i.e. the engine's own cost without the disk flush (a diagnosis, not how the app runs).
  * `--profile` adds a pass of instrumented claim + submit rounds and prints where their time goes to
@@ -25,7 +26,7 @@
  * submit as separate autocommit statements, FTS ranking every match (bm25) first, and open with the
  * full integrity check.
  */
-import { closeSync, copyFileSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,7 +138,7 @@ function claimSubmitRounds(worklist: Worklist, principal: string): number[] {
   return samples;
 }
 
-/** fdatasync of one 4 KiB write, µs, as a WAL commit under synchronous=FULL pays it. */
+/** fsync of one 4 KiB write, µs, as a WAL commit under synchronous=FULL pays it. */
 function fsyncSamplesUs(dir: string, n: number): number[] {
   const fd = openSync(join(dir, 'fsync-probe'), 'w');
   const block = Buffer.alloc(4096, 7);
@@ -146,7 +147,7 @@ function fsyncSamplesUs(dir: string, n: number): number[] {
     for (let i = 0; i < n; i++) {
       writeSync(fd, block, 0, block.length, i * block.length);
       const t = performance.now();
-      fdatasyncSync(fd);
+      fsyncSync(fd);
       samples.push((performance.now() - t) * 1000);
     }
   } finally {
