@@ -3,6 +3,7 @@ import { countWorklist, listPage, searchEncounterIds, type Prepare } from '../wo
 import { StatementCache } from './statementCache.js';
 import { openConnection, type Db } from './store.js';
 import { StoreError, translateSqliteError } from './storeErrors.js';
+import { lowerThisThreadPriority } from './threadPriority.js';
 import { growWal, walBytesFor } from './walPreallocation.js';
 import { CHECKPOINT_IDLE, CHECKPOINT_RUNNING, type FromWorker, type ReadRequest, type ReadWorkerData, type SerializedError, type ToWorker } from './storeReadProtocol.js';
 
@@ -99,6 +100,7 @@ function open(key: Uint8Array): FromWorker {
     const connection = openConnection(data.file, Buffer.from(key), false, binding);
     // It never commits, but a connection that did would checkpoint inline: the point is not to.
     connection.pragma('wal_autocheckpoint = 0');
+    lowerThisThreadPriority();
     checkpointLoop(connection, data.everyMs, data.walWorkingFrames, new Int32Array(data.state));
     return { type: 'opened' };
   }

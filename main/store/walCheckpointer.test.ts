@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,21 @@ async function until(condition: () => boolean, what: string): Promise<void> {
     if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/** Each thread of this process and its nice value (field 19 of /proc/self/task/<tid>/stat; Linux only). */
+function threadNiceness(): Map<string, number> {
+  const nice = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      // The thread's name is in parentheses and may hold spaces: count fields after the last ')'.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      nice.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return nice;
 }
 
 /** The submits found in the database file alone, without its WAL: what a checkpoint has copied there. */
@@ -74,6 +89,17 @@ describe('background WAL checkpoints', () => {
     submitSome(store, 3);
     // Nothing, not even the schema, has reached the database file: the WAL is below the automatic checkpoint.
     await expect(submitsInMainFile(dir)).rejects.toThrow(/no Atrium schema yet/);
+    store.close();
+  });
+
+  it.skipIf(process.platform !== 'linux')('run their thread at the lowest CPU priority, leaving the rest of the process as it was', async () => {
+    const before = threadNiceness();
+    const store = await openTestStore(tempDir(), { backgroundCheckpointMs: 5 });
+    const lowered = () => [...threadNiceness()].filter(([tid, nice]) => nice === 19 && !before.has(tid));
+    await until(() => lowered().length === 1, 'the checkpointer thread at nice 19');
+    const after = threadNiceness();
+    expect(after.get(String(process.pid))).toBe(before.get(String(process.pid)));
+    for (const [tid, nice] of before) if (after.has(tid)) expect(after.get(tid)).toBe(nice);
     store.close();
   });
 

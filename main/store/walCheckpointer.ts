@@ -11,7 +11,8 @@ import { startStoreWorker } from './storeReader.js';
  * writer keeps its own automatic checkpoint only as a far backstop (`WAL_BACKSTOP_PAGES`), which bounds
  * the WAL if the worker falls behind or stops; by then the worker has copied nearly every frame, so
  * even the backstop copies little. The worker also grows the WAL file to this many frames once, so
- * commits overwrite it rather than extend it (walPreallocation.ts).
+ * commits overwrite it rather than extend it (walPreallocation.ts). It runs at the lowest CPU priority
+ * (threadPriority.ts), so a pass never keeps the main thread waiting for a core after its fsync.
  */
 export const WAL_BACKSTOP_PAGES = 8192;
 /**
