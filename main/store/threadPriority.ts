@@ -2,7 +2,7 @@ import { constants, setPriority } from 'node:os';
 
 /**
  * Puts the calling thread at the lowest CPU priority (nice 19), for a worker whose work can always
- * wait: the WAL checkpointer. Returns whether it could.
+ * wait: the WAL checkpointer.
  *
  * Why: a commit's fsync puts the main thread to sleep, and when the disk answers, Linux queues it on
  * a core where a sibling thread may be running; at equal priority the running thread keeps the core
@@ -14,13 +14,11 @@ import { constants, setPriority } from 'node:os';
  * Linux only: there a nice value belongs to a thread, and setpriority(2) on id 0 changes the calling
  * thread alone; on macOS and Windows the same call would lower the whole app.
  */
-export function lowerThisThreadPriority(): boolean {
-  if (process.platform !== 'linux') return false;
+export function lowerThisThreadPriority(): void {
+  if (process.platform !== 'linux') return;
   try {
     setPriority(0, constants.priority.PRIORITY_LOW);
-    return true;
   } catch {
     // A sandbox may forbid it: the checkpointer works the same, only less politely.
-    return false;
   }
 }
